@@ -1,0 +1,8 @@
+"""Leerkring: project package and core app (User, Circle, e-mail outbox).
+
+The Celery app is imported here so that `shared_task` binds to it whenever Django starts.
+"""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,50 @@
+"""Writes of the core app: the e-mail outbox."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from leerkring import tasks
+from leerkring.models import OutgoingEmail
+
+
+def queue_email(*, to: str, subject: str, body: str, html_body: str = "") -> OutgoingEmail:
+    """Put an e-mail in the outbox; a Celery task delivers it once the transaction commits."""
+    with transaction.atomic():
+        email = OutgoingEmail.objects.create(
+            to=to, subject=subject[:255], body=body, html_body=html_body
+        )
+        tasks.deliver_email.delay_on_commit(email.pk)
+    return email
+
+
+def deliver_email(email_id: int) -> OutgoingEmail:
+    """Send one queued e-mail. Idempotent: an e-mail with `sent_at` is never sent again.
+
+    A failure is recorded on the e-mail (status, attempts, last error) and then raised, so the
+    task can retry and the worker's log shows it.
+    """
+    email = OutgoingEmail.objects.get(pk=email_id)
+    if email.sent_at is not None:
+        return email
+    message = EmailMultiAlternatives(subject=email.subject, body=email.body, to=[email.to])
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            status=OutgoingEmail.Status.FAILED,
+            attempts=F("attempts") + 1,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise
+    OutgoingEmail.objects.filter(pk=email_id).update(
+        status=OutgoingEmail.Status.SENT,
+        attempts=F("attempts") + 1,
+        last_error="",
+        sent_at=timezone.now(),
+    )
+    email.refresh_from_db()
+    return email

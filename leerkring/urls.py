@@ -1,0 +1,19 @@
+"""The roof of the project: gathers every app's URLs (by dotted string, so no import upward)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from leerkring import views
+
+admin.site.site_header = "Leerkring"
+admin.site.site_title = "Leerkring"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("toegankelijkheid/", views.accessibility_statement, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("taal/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("beheer/", admin.site.urls),
+]

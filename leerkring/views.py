@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from leerkring import health
+from leerkring.models import Circle
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard for people who are logged in; a short public page for everyone else."""
+    if not request.user.is_authenticated:
+        return render(request, "leerkring/public_home.html")
+    return dashboard(request)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    circles = Circle.objects.visible_to(request.user)
+    return render(request, "leerkring/dashboard.html", {"circles": circles})
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "leerkring/accessibility.html", {"contact_email": settings.CONTACT_EMAIL}
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = health.run_checks()
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReflectionsConfig(AppConfig):
+    name = "reflections"
+    label = "reflections"
+    verbose_name = _("Reflections")

@@ -1,0 +1,94 @@
+"""`make run`: migrate, load the demo data, then serve the web app and a Celery worker together.
+
+Stops both on Ctrl-C. Uses embedded defaults (SQLite, a file-system broker) unless DATABASE_URL,
+REDIS_URL or CELERY_BROKER_URL are set.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "leerkring-demo")
+
+
+def manage(*args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def main() -> int:
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leerkring.settings")
+    try:
+        manage("migrate", "--no-input", "--verbosity", "0")
+        manage("collectstatic", "--no-input", "--verbosity", "0")
+        logins = manage("seed_demo", "--password", DEMO_PASSWORD, capture=True)
+    except subprocess.CalledProcessError as exc:
+        return exc.returncode
+
+    processes = [
+        subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "leerkring",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+            ],
+            cwd=ROOT,
+        ),
+        subprocess.Popen(
+            [PYTHON, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"], cwd=ROOT
+        ),
+    ]
+    time.sleep(2)
+    print(
+        "\n"
+        f"Leerkring is running at http://{HOST}:{PORT}/  (health: http://{HOST}:{PORT}/healthz)\n"
+        f"Demo logins (password: {DEMO_PASSWORD}):\n"
+        + "".join(f"  {line}\n" for line in logins.splitlines())
+        + "E-mails are printed here by the Celery worker. Stop with Ctrl-C.\n",
+        flush=True,
+    )
+
+    def stop(*_args) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+import pytest
+from django.test import RequestFactory
+from django.urls import get_resolver, reverse
+
+from tests.factories import PASSWORD, CircleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_in_layout(html: str) -> None:
+    """Our base layout: skip link, header with navigation, main landmark, footer."""
+    assert 'class="skip-link" href="#main"' in html
+    assert '<main id="main"' in html
+    assert "<nav" in html and "<footer" in html
+    assert reverse("accessibility") in html
+
+
+def test_public_home_is_dutch_by_default_even_for_english_browsers(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="nl">' in html
+    assert "Inloggen" in html
+    assert_in_layout(html)
+
+
+def test_dashboard_lists_the_circles_of_staff(client):
+    staff = UserFactory(is_staff=True, name="Wieke Blijleven")
+    CircleFactory(name="Ambtelijk vakmanschap in de participatiemaatschappij")
+    client.force_login(staff)
+    html = client.get("/").content.decode()
+    assert "Welkom, Wieke" in html
+    assert "Ambtelijk vakmanschap in de participatiemaatschappij" in html
+
+
+def test_dashboard_of_someone_without_circles_explains_why_it_is_empty(client):
+    CircleFactory(name="Een kring van anderen")
+    client.force_login(UserFactory())
+    html = client.get("/").content.decode()
+    assert "Een kring van anderen" not in html
+    assert "nog niet deel aan een leerkring" in html
+
+
+def test_dashboard_query_count_does_not_grow_with_circles(client, django_assert_max_num_queries):
+    client.force_login(UserFactory(is_staff=True))
+    CircleFactory.create_batch(3)
+    with django_assert_max_num_queries(4) as few:
+        client.get("/")
+    CircleFactory.create_batch(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
+
+
+def test_language_switch_to_english_without_javascript(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    assert '<html lang="nl">' in client.get("/").content.decode()
+
+
+def test_accessibility_statement(client):
+    html = client.get(reverse("accessibility")).content.decode()
+    assert "Toegankelijkheidsverklaring" in html
+    assert "WCAG" in html
+    assert_in_layout(html)
+
+
+def test_unknown_url_gives_404_in_our_layout(client):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Pagina niet gevonden" in html
+    assert_in_layout(html)
+
+
+def test_server_error_page_renders_in_our_layout_without_a_request_context():
+    handler = get_resolver().resolve_error_handler(500)
+    response = handler(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Er is iets misgegaan" in html
+    assert_in_layout(html)
+
+
+def test_a_view_that_crashes_shows_the_500_page(client, settings):
+    settings.ROOT_URLCONF = "tests.core.crashing_urls"
+    client.raise_request_exception = False
+    response = client.get("/crash/")
+    assert response.status_code == 500
+    assert "Er is iets misgegaan" in response.content.decode()
+
+
+def test_account_pages_use_our_layout(client):
+    client.force_login(UserFactory())
+    for name in ["account_email", "account_change_password", "mfa_index"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert_in_layout(response.content.decode())
+
+
+def test_form_errors_are_tied_to_their_fields(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "fout", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    assert html.count('id="id_oldpassword_error"') == 1
+    assert 'aria-describedby="id_oldpassword_helptext id_oldpassword_error"' in html
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_responses_carry_security_headers(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,36 @@
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+
+from leerkring.models import Circle, User
+
+PASSWORD = "een-goed-wachtwoord-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"persoon{n}@example.org")
+    name = factory.Faker("name", locale="nl_NL")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """Accounts made through invitations have a verified address; so do ours by default."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class CircleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Circle
+
+    name = factory.Sequence(lambda n: f"Leerkring {n}")
+    slug = factory.Sequence(lambda n: f"leerkring-{n}")
+    kind = Circle.Kind.CIRCLE
+    start_date = datetime.date(2017, 9, 1)
+    end_date = datetime.date(2019, 8, 31)
+    description = "Halfjaarlijkse bijeenkomsten voor gezamenlijke reflectie."
