@@ -1,0 +1,35 @@
+# Leerkring: one image for web (gunicorn), worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_PYTHON_DOWNLOADS=never \
+    PATH=/opt/venv/bin:$PATH
+
+# WeasyPrint's system libraries (Pango, HarfBuzz with fast font subsetting) and fonts.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 \
+      fonts-dejavu-core fonts-liberation2 \
+ && rm -rf /var/lib/apt/lists/*
+
+RUN pip install --no-cache-dir uv==0.13.8
+
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+
+COPY . .
+RUN pybabel compile --domain django --directory locale \
+ && DATA_DIR=/tmp/build SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --no-input --verbosity 0 \
+ && rm -rf /tmp/build \
+ && useradd --system --home-dir /app leerkring \
+ && mkdir -p /data/media \
+ && chown -R leerkring /data
+
+USER leerkring
+ENV MEDIA_ROOT=/data/media DATA_DIR=/data
+EXPOSE 8000
+CMD ["gunicorn", "leerkring.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
