@@ -178,6 +178,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Leerkring"
+# One 30-second step either side: phones with a slightly wrong clock still work.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
