@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.models import Circle, OutgoingEmail, User
+from leerkring.models import AuditEvent, Circle, OutgoingEmail, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -67,4 +67,23 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Append-only: staff can read the log, nobody can add, change or delete entries."""
+
+    list_display = ["created_at", "action", "actor_email", "circle", "target_repr", "ip_address"]
+    list_filter = ["action", "circle"]
+    search_fields = ["actor_email", "target_repr"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "leerkring"
     label = "leerkring"
     verbose_name = _("Leerkring")
+
+    def ready(self) -> None:
+        from leerkring import receivers  # noqa: F401 - connects the audit receivers

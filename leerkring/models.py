@@ -101,6 +101,12 @@ class Circle(models.Model):
         blank=True,
         help_text=_("One organisation per line."),
     )
+    target_min_municipalities = models.PositiveSmallIntegerField(
+        _("target: at least this many municipalities"), default=5
+    )
+    target_max_municipalities = models.PositiveSmallIntegerField(
+        _("target: at most this many municipalities"), default=8
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CircleQuerySet.as_manager()
@@ -114,7 +120,14 @@ class Circle(models.Model):
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="circle_ends_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    target_max_municipalities__gte=models.F("target_min_municipalities")
+                ),
+                name="circle_target_max_at_least_min",
+                violation_error_message=_("The maximum cannot be below the minimum."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,3 +171,49 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Append-only: the app never changes or deletes one."""
+
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_email = models.CharField(_("actor's e-mail address"), max_length=254, blank=True)
+    circle = models.ForeignKey(
+        Circle,
+        verbose_name=_("circle"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["circle", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")

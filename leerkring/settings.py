@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "municipalities.middleware.RequireMFAMiddleware",
 ]
 
 ROOT_URLCONF = "leerkring.urls"
@@ -177,6 +178,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Researchers, organisers and platform staff must set up TOTP before using the platform.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 MFA_TOTP_ISSUER = "Leerkring"
 # One 30-second step either side: phones with a slightly wrong clock still work.
 MFA_TOTP_TOLERANCE = 1
@@ -198,6 +201,9 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Leerkring <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="toegankelijkheid@localhost")
+# Links in e-mails are built from this, never from a request's Host header.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+INVITATION_VALID_DAYS = 7
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

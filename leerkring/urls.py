@@ -14,6 +14,8 @@ urlpatterns = [
     path("toegankelijkheid/", views.accessibility_statement, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("taal/", set_language, name="set_language"),
+    path("kringen/", include("municipalities.urls")),
+    path("", include("municipalities.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
 ]

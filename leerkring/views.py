@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from leerkring import health
-from leerkring.models import Circle
+from municipalities.models import Membership
 
 
 @require_GET
@@ -19,8 +19,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    circles = Circle.objects.visible_to(request.user)
-    return render(request, "leerkring/dashboard.html", {"circles": circles})
+    # The roof of the project: it may gather from every app.
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("circle", "municipality")
+        .order_by("-circle__start_date")
+    )
+    return render(request, "leerkring/dashboard.html", {"memberships": memberships})
 
 
 @require_GET

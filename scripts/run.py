@@ -31,6 +31,8 @@ def manage(*args: str, capture: bool = False) -> str:
 
 def main() -> int:
     os.environ.setdefault("DEBUG", "true")
+    # The demo lets a newcomer try every role at once, without an authenticator app for each.
+    os.environ.setdefault("MFA_REQUIRED", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leerkring.settings")
     try:
         manage("migrate", "--no-input", "--verbosity", "0")
@@ -65,6 +67,12 @@ def main() -> int:
         f"Leerkring is running at http://{HOST}:{PORT}/  (health: http://{HOST}:{PORT}/healthz)\n"
         f"Demo logins (password: {DEMO_PASSWORD}):\n"
         + "".join(f"  {line}\n" for line in logins.splitlines())
+        + (
+            "MFA is switched OFF for this demo (MFA_REQUIRED=false); in production researchers, "
+            "organisers and staff must set up an authenticator app.\n"
+            if os.environ["MFA_REQUIRED"].lower() in ("false", "0", "no", "off")
+            else ""
+        )
         + "E-mails are printed here by the Celery worker. Stop with Ctrl-C.\n",
         flush=True,
     )

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from leerkring.models import Circle, User
 
@@ -34,3 +35,44 @@ class CircleFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2017, 9, 1)
     end_date = datetime.date(2019, 8, 31)
     description = "Halfjaarlijkse bijeenkomsten voor gezamenlijke reflectie."
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Municipality"
+        django_get_or_create = ["cbs_code"]
+
+    name = factory.Sequence(lambda n: f"Gemeente {n}")
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    province = "NB"
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Participation"
+
+    circle = factory.SubFactory(CircleFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    status = "participating"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    circle = factory.SubFactory(CircleFactory)
+    role = "researcher"
+    municipality = None
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Invitation"
+
+    circle = factory.SubFactory(CircleFactory)
+    email = factory.Sequence(lambda n: f"uitgenodigd{n}@example.org")
+    role = "organiser"
+    municipality = None
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))

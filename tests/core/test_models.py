@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from leerkring.models import Circle, User
-from tests.factories import CircleFactory, UserFactory
+from tests.factories import CircleFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +59,14 @@ def test_partner_list_skips_blank_lines():
     assert circle.partner_list == ["Tilburg University", "Democratie in Actie"]
 
 
-def test_visible_to_shows_staff_every_circle_and_others_none_yet():
-    circles = CircleFactory.create_batch(2)
-    staff = UserFactory(is_staff=True)
+def test_visible_to_shows_the_circles_someone_is_a_member_of():
+    mine, _theirs = CircleFactory.create_batch(2)
     participant = UserFactory()
-    assert set(Circle.objects.visible_to(staff)) == set(circles)
-    assert not Circle.objects.visible_to(participant).exists()
+    MembershipFactory(user=participant, circle=mine)
+    assert list(Circle.objects.visible_to(participant)) == [mine]
+
+
+def test_staff_without_membership_see_no_circle():
+    """Staff manage circles in the administration; reading one takes a membership."""
+    CircleFactory.create_batch(2)
+    assert not Circle.objects.visible_to(UserFactory(is_staff=True)).exists()

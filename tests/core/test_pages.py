@@ -2,7 +2,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import get_resolver, reverse
 
-from tests.factories import PASSWORD, CircleFactory, UserFactory
+from tests.factories import PASSWORD, CircleFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,16 @@ def test_public_home_is_dutch_by_default_even_for_english_browsers(client):
     assert_in_layout(html)
 
 
-def test_dashboard_lists_the_circles_of_staff(client):
-    staff = UserFactory(is_staff=True, name="Wieke Blijleven")
-    CircleFactory(name="Ambtelijk vakmanschap in de participatiemaatschappij")
-    client.force_login(staff)
+def test_dashboard_lists_my_circles_with_my_role(client):
+    researcher = UserFactory(name="Wieke Blijleven")
+    circle = CircleFactory(name="Ambtelijk vakmanschap in de participatiemaatschappij")
+    MembershipFactory(user=researcher, circle=circle, role="researcher")
+    client.force_login(researcher)
     html = client.get("/").content.decode()
     assert "Welkom, Wieke" in html
     assert "Ambtelijk vakmanschap in de participatiemaatschappij" in html
+    assert "je rol: onderzoeker" in html
+    assert reverse("municipalities:circle", args=[circle.slug]) in html
 
 
 def test_dashboard_of_someone_without_circles_explains_why_it_is_empty(client):
@@ -42,11 +45,12 @@ def test_dashboard_of_someone_without_circles_explains_why_it_is_empty(client):
 
 
 def test_dashboard_query_count_does_not_grow_with_circles(client, django_assert_max_num_queries):
-    client.force_login(UserFactory(is_staff=True))
-    CircleFactory.create_batch(3)
-    with django_assert_max_num_queries(4) as few:
+    user = UserFactory()
+    client.force_login(user)
+    MembershipFactory.create_batch(3, user=user)
+    with django_assert_max_num_queries(5) as few:
         client.get("/")
-    CircleFactory.create_batch(20)
+    MembershipFactory.create_batch(20, user=user)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
 

@@ -7,6 +7,7 @@ from leerkring.demo import DEFAULT_PASSWORD, DemoContext
 # Each app's seeder, in the direction of dependency. Dotted strings: the core imports no app.
 SEEDERS = [
     "leerkring.demo.seed",
+    "municipalities.demo.seed",
 ]
 
 

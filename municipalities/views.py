@@ -1,0 +1,500 @@
+"""Pages of a circle's people: overview, municipalities, members, invitations, audit log.
+
+Every view takes the circle (and municipality) from the URL, limited to the circles the person
+belongs to (404 otherwise), then asks the permission layer (403, recorded in the audit log).
+"""
+
+from allauth.account.utils import complete_signup
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from leerkring import audit
+from leerkring.models import AuditEvent, Circle, User
+from municipalities import services
+from municipalities.forms import (
+    AcceptInvitationForm,
+    AddParticipationForm,
+    CircleForm,
+    CoordinatorMunicipalityForm,
+    IntakeNotesForm,
+    InvitationForm,
+    MunicipalityForm,
+    StatusChangeForm,
+)
+from municipalities.models import Invitation, Membership, Participation, Role, StatusChange
+from municipalities.rules import membership_in
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _circle(request: HttpRequest, slug: str) -> Circle:
+    return get_object_or_404(Circle.objects.visible_to(request.user), slug=slug)
+
+
+def _participation(circle: Circle, cbs_code: str) -> Participation:
+    return get_object_or_404(
+        Participation.objects.select_related("municipality", "circle"),
+        circle=circle,
+        municipality__cbs_code=cbs_code,
+    )
+
+
+def _require(request: HttpRequest, permission: str, obj, circle: Circle) -> None:
+    """Let the request through, or refuse with 403 and keep a record of the attempt."""
+    if not request.user.has_perm(permission, obj):
+        audit.record(
+            "permission.denied",
+            actor=request.user,
+            circle=circle,
+            request=request,
+            permission=permission,
+            path=request.path,
+        )
+        raise PermissionDenied
+
+
+@login_required
+def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    me = membership_in(request.user, circle)
+    participations = list(
+        circle.participations.select_related("municipality")
+        .with_member_counts()
+        .order_by("municipality__name")
+    )
+    members = list(
+        circle.memberships.select_related("user", "municipality").order_by(
+            "user__name", "user__email"
+        )
+    )
+    by_role = {role: [] for role in Role.values}
+    for membership in members:
+        by_role[membership.role].append(membership)
+    is_researcher = request.user.has_perm("municipalities.manage_participation", circle)
+    invitations = (
+        Invitation.objects.filter(circle=circle)
+        .pending()
+        .select_related("municipality", "invited_by", "last_email")
+        if is_researcher
+        else []
+    )
+    counting = sum(p.status in Participation.COUNTS_TOWARD_TARGET for p in participations)
+    context = {
+        "circle": circle,
+        "me": me,
+        "participations": participations,
+        "members_by_role": [(Role(role).label, by_role[role]) for role in Role.values],
+        "member_count": len(members),
+        "counting": counting,
+        "is_researcher": is_researcher,
+        "invitations": invitations,
+        "colleagues": [
+            m for m in members if me.municipality_id and m.municipality_id == me.municipality_id
+        ],
+        "can_invite": request.user.has_perm("municipalities.add_invitation", circle),
+    }
+    return render(request, "municipalities/circle_detail.html", context)
+
+
+@login_required
+@GET_POST
+def circle_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    _require(request, "leerkring.change_circle", circle, circle)
+    form = CircleForm(request.POST or None, instance=circle)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(
+            "circle.changed",
+            actor=request.user,
+            target=circle,
+            request=request,
+            fields=form.changed_data,
+        )
+        messages.success(request, _("The circle has been saved."))
+        return redirect("municipalities:circle", circle.slug)
+    return render(request, "municipalities/circle_form.html", {"circle": circle, "form": form})
+
+
+@login_required
+@GET_POST
+def participation_add(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    _require(request, "municipalities.manage_participation", circle, circle)
+    form = AddParticipationForm(request.POST or None, circle=circle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.add_participation(
+                circle, form.cleaned_data["municipality"], by=request.user, request=request
+            )
+        except services.ServiceError as error:
+            form.add_error("municipality", str(error))
+        else:
+            messages.success(
+                request, _("%(name)s has been added.") % {"name": participation.municipality}
+            )
+            return redirect("municipalities:circle", circle.slug)
+    return render(
+        request, "municipalities/participation_add.html", {"circle": circle, "form": form}
+    )
+
+
+@login_required
+@GET_POST
+def municipality_new(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    _require(request, "municipalities.manage_participation", circle, circle)
+    form = MunicipalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        municipality = form.save()
+        services.add_participation(circle, municipality, by=request.user, request=request)
+        messages.success(request, _("%(name)s has been added.") % {"name": municipality})
+        return redirect("municipalities:municipality", circle.slug, municipality.cbs_code)
+    return render(
+        request, "municipalities/municipality_form.html", {"circle": circle, "form": form}
+    )
+
+
+def _municipality_page(
+    request: HttpRequest,
+    circle: Circle,
+    participation: Participation,
+    status_form: StatusChangeForm | None = None,
+) -> HttpResponse:
+    is_researcher = request.user.has_perm("municipalities.manage_participation", participation)
+    if is_researcher and status_form is None:
+        status_form = StatusChangeForm(participation=participation)
+    context = {
+        "circle": circle,
+        "participation": participation,
+        "municipality": participation.municipality,
+        "members": Membership.objects.filter(
+            circle=circle, municipality=participation.municipality
+        ).select_related("user", "municipality"),
+        "is_researcher": is_researcher,
+        "history": StatusChange.objects.filter(participation=participation).select_related(
+            "changed_by"
+        )
+        if is_researcher
+        else [],
+        "status_form": status_form,
+        "can_edit": request.user.has_perm("municipalities.change_municipality", participation),
+        "can_manage_members": request.user.has_perm("municipalities.manage_members", participation),
+    }
+    status = 400 if status_form is not None and status_form.errors else 200
+    return render(request, "municipalities/municipality_detail.html", context, status=status)
+
+
+@login_required
+def municipality_detail(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    return _municipality_page(request, circle, _participation(circle, cbs_code))
+
+
+@login_required
+@require_POST
+def participation_status(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    participation = _participation(circle, cbs_code)
+    _require(request, "municipalities.manage_participation", participation, circle)
+    form = StatusChangeForm(request.POST, participation=participation)
+    if form.is_valid():
+        try:
+            services.change_participation_status(
+                participation,
+                form.cleaned_data["to_status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except services.ServiceError as error:
+            form.add_error("to_status", str(error))
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect("municipalities:municipality", circle.slug, cbs_code)
+    # Invalid: the page again, with the errors next to their fields and the note kept.
+    return _municipality_page(request, circle, participation, status_form=form)
+
+
+@login_required
+@GET_POST
+def intake_notes(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    participation = _participation(circle, cbs_code)
+    _require(request, "municipalities.manage_participation", participation, circle)
+    form = IntakeNotesForm(request.POST or None, instance=participation)
+    if request.method == "POST" and form.is_valid():
+        services.update_intake_notes(
+            participation, form.cleaned_data["intake_notes"], by=request.user, request=request
+        )
+        messages.success(request, _("The intake notes have been saved."))
+        return redirect("municipalities:municipality", circle.slug, cbs_code)
+    return render(
+        request,
+        "municipalities/intake_notes.html",
+        {"circle": circle, "participation": participation, "form": form},
+    )
+
+
+@login_required
+@GET_POST
+def municipality_edit(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    participation = _participation(circle, cbs_code)
+    _require(request, "municipalities.change_municipality", participation, circle)
+    researcher = request.user.has_perm("municipalities.manage_participation", participation)
+    form_class = MunicipalityForm if researcher else CoordinatorMunicipalityForm
+    form = form_class(request.POST or None, instance=participation.municipality)
+    if request.method == "POST" and form.is_valid():
+        municipality = services.save_municipality(
+            form.save(commit=False),
+            by=request.user,
+            circle=circle,
+            changed_fields=form.changed_data,
+            request=request,
+        )
+        messages.success(request, _("The details have been saved."))
+        return redirect("municipalities:municipality", circle.slug, municipality.cbs_code)
+    return render(
+        request,
+        "municipalities/municipality_form.html",
+        {"circle": circle, "form": form, "participation": participation},
+    )
+
+
+@login_required
+def members(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    participation = _participation(circle, cbs_code)
+    _require(request, "municipalities.manage_members", participation, circle)
+    roles = services.roles_they_may_invite(request.user, circle)
+    municipal_roles = [role for role in roles if role in (Role.COORDINATOR, Role.PARTICIPANT)]
+    form = InvitationForm(
+        circle=circle,
+        roles=municipal_roles,
+        municipality=participation.municipality,
+    )
+    context = {
+        "circle": circle,
+        "participation": participation,
+        "municipality": participation.municipality,
+        "members": Membership.objects.filter(
+            circle=circle, municipality=participation.municipality
+        ).select_related("user"),
+        "invitations": Invitation.objects.filter(
+            circle=circle, municipality=participation.municipality
+        )
+        .exclude(status=Invitation.Status.ACCEPTED)
+        .select_related("invited_by", "last_email", "municipality", "circle"),
+        "form": form,
+    }
+    return render(request, "municipalities/members.html", context)
+
+
+@login_required
+@GET_POST
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    _require(request, "municipalities.add_invitation", circle, circle)
+    me = membership_in(request.user, circle)
+    roles = services.roles_they_may_invite(request.user, circle)
+    # Coordinators invite into their own municipality: it is never taken from the form.
+    fixed = me.municipality if me.role == Role.COORDINATOR else None
+    form = InvitationForm(
+        request.POST or None,
+        circle=circle,
+        roles=roles,
+        municipality=fixed,
+        initial={"municipality": request.GET.get("gemeente")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invite(
+                circle=circle,
+                email=data["email"],
+                role=data["role"],
+                municipality=data.get("municipality"),
+                name=data["name"],
+                by=request.user,
+                request=request,
+            )
+        except services.ServiceError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
+            )
+            if invitation.municipality and fixed:
+                return redirect("municipalities:members", circle.slug, fixed.cbs_code)
+            return redirect("municipalities:circle", circle.slug)
+    return render(request, "municipalities/invite.html", {"circle": circle, "form": form})
+
+
+def _invitation(request: HttpRequest, circle: Circle, pk: int) -> Invitation:
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("municipality", "circle"), circle=circle, pk=pk
+    )
+    _require(request, "municipalities.change_invitation", invitation, circle)
+    return invitation
+
+
+def _back_to_invitations(invitation: Invitation):
+    if invitation.municipality_id:
+        return redirect(
+            "municipalities:members", invitation.circle.slug, invitation.municipality.cbs_code
+        )
+    return redirect("municipalities:circle", invitation.circle.slug)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    invitation = _invitation(request, circle, pk)
+    try:
+        services.resend_invitation(invitation, by=request.user, request=request)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been sent again.") % {"email": invitation.email},
+        )
+    return _back_to_invitations(invitation)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    invitation = _invitation(request, circle, pk)
+    try:
+        services.revoke_invitation(invitation, by=request.user, request=request)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been revoked.") % {"email": invitation.email},
+        )
+    return _back_to_invitations(invitation)
+
+
+@login_required
+@GET_POST
+def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "municipality"), circle=circle, pk=pk
+    )
+    _require(request, "municipalities.delete_membership", membership, circle)
+    if request.method == "POST":
+        try:
+            services.remove_membership(membership, by=request.user, request=request)
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s no longer has a role in the circle.") % {"name": membership.user},
+            )
+        return redirect("municipalities:circle", circle.slug)
+    return render(
+        request,
+        "municipalities/membership_remove.html",
+        {"circle": circle, "membership": membership},
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    _require(request, "leerkring.view_auditevent", circle, circle)
+    events = AuditEvent.objects.filter(circle=circle).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("pagina"))
+    return render(request, "municipalities/audit_log.html", {"circle": circle, "page": page})
+
+
+# --- The invitation link (no account needed) ---------------------------------------------------
+
+
+@GET_POST
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation, state = services.read_token(token)
+    if state != "valid":
+        return render(
+            request,
+            "municipalities/invitation_unusable.html",
+            {"invitation": invitation, "state": state, "token": token},
+            status=410 if invitation else 404,
+        )
+    context = {"invitation": invitation, "token": token}
+    user = request.user
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.accept_invitation(invitation, user, request=request)
+            except services.ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("Welcome to %(circle)s.") % {"circle": invitation.circle}
+                )
+                return redirect("municipalities:circle", invitation.circle.slug)
+        return render(request, "municipalities/invitation_accept_existing.html", context)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        messages.info(
+            request,
+            _("You already have an account: log in with %(email)s to accept the invitation.")
+            % {"email": invitation.email},
+        )
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation_with_new_account(
+                invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+                request=request,
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            # allauth logs the new account in, as after any sign-up.
+            return complete_signup(
+                request,
+                user,
+                email_verification="none",
+                success_url=reverse("municipalities:circle", args=[invitation.circle.slug]),
+            )
+    context["form"] = form
+    return render(request, "municipalities/invitation_accept_new.html", context)
+
+
+@require_POST
+def invitation_renew(request: HttpRequest, token: str) -> HttpResponse:
+    invitation, state = services.read_token(token)
+    if invitation is None or state in ("valid", "accepted"):
+        return redirect("invitation_accept", token)
+    services.request_new_invitation(invitation, request=request)
+    # The same answer whether or not a message went out: no hint about rate limits or people.
+    messages.success(
+        request,
+        _("Your request has been passed on. You will receive a new invitation by e-mail."),
+    )
+    return render(
+        request,
+        "municipalities/invitation_unusable.html",
+        {"invitation": invitation, "state": state, "token": token, "requested": True},
+    )
