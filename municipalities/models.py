@@ -138,9 +138,11 @@ class StatusChange(models.Model):
         Participation, on_delete=models.CASCADE, related_name="history"
     )
     from_status = models.CharField(
-        _("from"), max_length=16, choices=Participation.Status.choices, blank=True
+        _("previous status"), max_length=16, choices=Participation.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=16, choices=Participation.Status.choices)
+    to_status = models.CharField(
+        _("new status"), max_length=16, choices=Participation.Status.choices
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),

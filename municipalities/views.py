@@ -82,7 +82,7 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
     invitations = (
         Invitation.objects.filter(circle=circle)
         .pending()
-        .select_related("municipality", "invited_by", "last_email")
+        .select_related("municipality", "invited_by", "last_email", "circle")
         if is_researcher
         else []
     )
@@ -96,8 +96,11 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "counting": counting,
         "is_researcher": is_researcher,
         "invitations": invitations,
+        # Others from the person's own municipality (for "my circle").
         "colleagues": [
-            m for m in members if me.municipality_id and m.municipality_id == me.municipality_id
+            m
+            for m in members
+            if me.municipality_id and m.municipality_id == me.municipality_id and m != me
         ],
         "can_invite": request.user.has_perm("municipalities.add_invitation", circle),
     }

@@ -33,6 +33,7 @@ def main() -> int:
     os.environ.setdefault("DEBUG", "true")
     # The demo lets a newcomer try every role at once, without an authenticator app for each.
     os.environ.setdefault("MFA_REQUIRED", "false")
+    os.environ.setdefault("SITE_URL", f"http://{HOST}:{PORT}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leerkring.settings")
     try:
         manage("migrate", "--no-input", "--verbosity", "0")

@@ -18,7 +18,8 @@ def demo(live_server):
     return live_server.url
 
 
-def test_log_in_see_dashboard_switch_language_log_out(page: Page, demo):
+def test_log_in_see_dashboard_switch_language_log_out(page: Page, demo, settings):
+    settings.MFA_REQUIRED = False  # as in `make run`'s demo
     page.goto(demo + "/")
     expect(page).to_have_title(re.compile("Leerkring"))
     expect(page.locator("html")).to_have_attribute("lang", "nl")

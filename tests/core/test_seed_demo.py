@@ -40,3 +40,22 @@ def test_seed_demo_password_option_resets_demo_passwords(capsys):
     seed(capsys=capsys)
     seed("--password", "ander-wachtwoord-9", capsys=capsys)
     assert User.objects.get(email="organisator@example.org").check_password("ander-wachtwoord-9")
+
+
+def test_seed_demo_has_every_role_and_civil_servants_in_three_municipalities(capsys):
+    from municipalities.models import Membership, Participation
+
+    lines = seed(capsys=capsys)
+    labels = " ".join(lines)
+    for role in ("researcher", "organiser", "coordinator", "civil servant", "trainer"):
+        assert role in labels
+    first = Circle.objects.get(slug="ambtelijk-vakmanschap")
+    places = set(
+        Membership.objects.filter(circle=first, role="participant").values_list(
+            "municipality__name", flat=True
+        )
+    )
+    assert len(places) >= 3
+    statuses = set(Participation.objects.filter(circle=first).values_list("status", flat=True))
+    assert statuses == {"interested", "intake", "participating", "withdrawn"}
+    assert Participation.objects.filter(circle=first).count() == 7
