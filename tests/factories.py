@@ -43,7 +43,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["cbs_code"]
 
     name = factory.Sequence(lambda n: f"Gemeente {n}")
-    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    cbs_code = factory.Sequence(lambda n: f"GM{1000 + n % 9000:04d}")
     province = "NB"
 
 
