@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 from leerkring import services
 
@@ -10,6 +14,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's e-mail in the current language, then deliver it through the outbox."""
+        # Without django.contrib.sites allauth knows no site name; its greeting needs one.
+        context = {
+            **context,
+            "current_site": SimpleNamespace(
+                name="Leerkring", domain=urlsplit(settings.SITE_URL).netloc
+            ),
+        }
         message = self.render_mail(template_prefix, email, context)
         html_body = ""
         if message.content_subtype == "html":

@@ -11,6 +11,11 @@ class UserCreationForm(AdminUserCreationForm):
         model = User
         fields = ["email", "name"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Others in a circle know a person by name; without one they would see nothing.
+        self.fields["name"].required = True
+
 
 class UserEditForm(UserChangeForm):
     class Meta:

@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Leerkring")
 
     def ready(self) -> None:
-        from leerkring import receivers  # noqa: F401 - connects the audit receivers
+        from leerkring import checks, receivers  # noqa: F401 - registers checks and receivers

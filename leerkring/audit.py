@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
@@ -9,10 +11,14 @@ from leerkring.models import AuditEvent, Circle, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For can be forged by anyone unless a trusted proxy sets it.
+    """The client's address as allauth's rate limits see it: REMOTE_ADDR, or the address a
+    trusted proxy put in X-Forwarded-For (TRUSTED_PROXY_COUNT)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except PermissionDenied:  # allauth refuses a request whose client address it cannot tell
+        return None
 
 
 def record(

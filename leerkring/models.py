@@ -1,3 +1,4 @@
+from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -68,6 +69,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """Object permissions (a circle, a participation, ...) come from the circle roles only.
+
+        Django lets an active superuser pass every check; within a circle that would let
+        platform staff read what only researchers may. Without an object (the admin), the
+        usual rules apply.
+        """
+        if obj is None:
+            return super().has_perm(perm)
+        if not self.is_active:
+            return False
+        return any(
+            backend.has_perm(self, perm, obj)
+            for backend in auth.get_backends()
+            if hasattr(backend, "has_perm")
+        )
 
     def get_full_name(self) -> str:
         return self.name

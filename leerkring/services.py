@@ -1,12 +1,22 @@
-"""Writes of the core app: the e-mail outbox."""
+"""Writes of the core app: circles and the e-mail outbox."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from leerkring import tasks
-from leerkring.models import OutgoingEmail
+from leerkring import audit, tasks
+from leerkring.models import Circle, OutgoingEmail, User
+
+
+def save_circle(circle: Circle, *, by: User, changed_fields: list[str], request=None) -> Circle:
+    """Save a circle edited in a (validated) form and record which fields changed."""
+    with transaction.atomic():
+        circle.save()
+        audit.record(
+            "circle.changed", actor=by, target=circle, request=request, fields=changed_fields
+        )
+    return circle
 
 
 def queue_email(*, to: str, subject: str, body: str, html_body: str = "") -> OutgoingEmail:

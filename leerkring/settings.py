@@ -177,6 +177,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Links in allauth's e-mails (password reset, verification) use https outside development.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Behind a reverse proxy every request comes from the proxy: tell allauth how many proxies
+# append to X-Forwarded-For, so rate limits and the audit log see the real client address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Researchers, organisers and platform staff must set up TOTP before using the platform.
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)

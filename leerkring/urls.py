@@ -1,11 +1,14 @@
 """The roof of the project: gathers every app's URLs (by dotted string, so no import upward)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from leerkring import views
 
+# Staff log in to the admin through allauth too: rate limits and the second factor apply.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Leerkring"
 admin.site.site_title = "Leerkring"
 

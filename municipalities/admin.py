@@ -51,6 +51,8 @@ class ParticipationAdmin(admin.ModelAdmin):
 
     list_display = ["municipality", "circle", "status"]
     list_filter = ["circle", "status"]
+    # Intake notes are for the circle's researchers, not for platform staff.
+    fields = ["circle", "municipality", "status"]
     readonly_fields = ["status"]
     inlines = [StatusChangeInline]
 
@@ -63,15 +65,23 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name"]
     autocomplete_fields = ["user"]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A role is granted or removed, never edited in place: both go through the services,
+        # which check them and record them in the audit log.
+        return False
+
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
-            # Through the service, so the grant is checked and recorded like any other.
-            saved = services.grant_membership(
-                obj.user, obj.circle, obj.role, obj.municipality, by=request.user, request=request
-            )
-            obj.pk = saved.pk
+        saved = services.grant_membership(
+            obj.user, obj.circle, obj.role, obj.municipality, by=request.user, request=request
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.remove_membership(obj, by=request.user, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "circle"):
+            services.remove_membership(membership, by=request.user, request=request)
 
 
 @admin.register(Invitation)

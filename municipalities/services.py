@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,6 +36,9 @@ from municipalities.rules import forget_memberships, membership_in
 
 TOKEN_SALT = "municipalities.invitation"
 RENEWAL_REQUEST_INTERVAL = datetime.timedelta(hours=24)
+# Re-sending is limited, so nobody can use the platform to flood an address.
+RESEND_INTERVAL = datetime.timedelta(minutes=10)
+MAX_SENDS = 5
 
 
 class ServiceError(Exception):
@@ -82,6 +85,16 @@ def change_participation_status(
             )
         participation.status = to_status
         participation.save(update_fields=["status"])
+        if to_status == Participation.Status.WITHDRAWN:
+            # Nobody new joins for a municipality that has withdrawn.
+            _revoke_pending(
+                Invitation.objects.filter(
+                    circle=participation.circle, municipality=participation.municipality
+                ),
+                by=by,
+                request=request,
+                reason="participation.withdrawn",
+            )
         StatusChange.objects.create(
             participation=participation,
             from_status=from_status,
@@ -119,18 +132,37 @@ def save_municipality(
     changed_fields: list[str],
     request: HttpRequest | None = None,
 ) -> Municipality:
-    """Save details edited in a form (already validated) and record which fields changed."""
+    """Save details edited in a form (already validated) and record which fields changed.
+
+    A municipality's details are shared by every circle it takes part in, so each of those
+    circles' logs gets the event.
+    """
+    with transaction.atomic():
+        municipality.save()
+        circles = Circle.objects.filter(participations__municipality=municipality)
+        for affected in {circle, *circles}:
+            audit.record(
+                "municipality.changed",
+                actor=by,
+                target=municipality,
+                circle=affected,
+                request=request,
+                fields=changed_fields,
+                edited_in=circle.slug,
+            )
+    return municipality
+
+
+def create_municipality_in_circle(
+    municipality: Municipality, circle: Circle, *, by: User, request: HttpRequest | None = None
+) -> Participation:
+    """Save a new municipality (validated in a form) and add it to the circle as interested."""
     with transaction.atomic():
         municipality.save()
         audit.record(
-            "municipality.changed",
-            actor=by,
-            target=municipality,
-            circle=circle,
-            request=request,
-            fields=changed_fields,
+            "municipality.created", actor=by, target=municipality, circle=circle, request=request
         )
-    return municipality
+        return add_participation(circle, municipality, by=by, request=request)
 
 
 # --- Memberships --------------------------------------------------------------------------------
@@ -182,8 +214,25 @@ def remove_membership(
             user=membership.user.email,
             role=membership.role,
         )
+        # What they sent while they had the role goes with it.
+        _revoke_pending(
+            Invitation.objects.filter(circle=membership.circle, invited_by=membership.user),
+            by=by,
+            request=request,
+            reason="role.removed",
+        )
         membership.delete()
     forget_memberships(membership.user)
+
+
+def _revoke_pending(invitations, *, by: User | None, request, reason: str) -> None:
+    for invitation in invitations.filter(status=Invitation.Status.PENDING).select_for_update():
+        invitation.status = Invitation.Status.REVOKED
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["status", "revoked_at"])
+        audit.record(
+            "invitation.revoked", actor=by, target=invitation, request=request, reason=reason
+        )
 
 
 def require_active_participation(circle: Circle, municipality: Municipality | None) -> None:
@@ -281,15 +330,21 @@ def invite(
             raise ServiceError(
                 _("There is already a pending invitation for this address; re-send it instead.")
             )
-        invitation = Invitation.objects.create(
-            circle=circle,
-            email=email,
-            name=name,
-            role=role,
-            municipality=municipality,
-            invited_by=by,
-            expires_at=_expiry(),
-        )
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    circle=circle,
+                    email=email,
+                    name=" ".join(name.split()),  # one line: it goes into the e-mail's text
+                    role=role,
+                    municipality=municipality,
+                    invited_by=by,
+                    expires_at=_expiry(),
+                )
+        except IntegrityError:  # the same address invited at the same moment
+            raise ServiceError(
+                _("There is already a pending invitation for this address; re-send it instead.")
+            ) from None
         _send_invitation(invitation)
         audit.record(
             "invitation.sent", actor=by, target=invitation, request=request, email=email, role=role
@@ -304,6 +359,14 @@ def resend_invitation(
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != Invitation.Status.PENDING:
             raise ServiceError(_("Only a pending invitation can be sent again."))
+        if invitation.send_count >= MAX_SENDS:
+            raise ServiceError(
+                _("This invitation has been sent %(count)s times; revoke it and invite anew.")
+                % {"count": invitation.send_count}
+            )
+        last = invitation.last_email
+        if last is not None and timezone.now() - last.created_at < RESEND_INTERVAL:
+            raise ServiceError(_("The invitation was sent only just now; wait a few minutes."))
         invitation.nonce = Invitation._meta.get_field("nonce").get_default()
         invitation.expires_at = _expiry()
         invitation.save(update_fields=["nonce", "expires_at"])
@@ -333,13 +396,9 @@ def accept_invitation(
     verified addresses."""
     with transaction.atomic():
         invitation = _lock_usable(invitation)
-        addresses = {user.email.lower()} | {
-            address.lower()
-            for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
-                "email", flat=True
-            )
-        }
-        if invitation.email.lower() not in addresses:
+        if not EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists():
             raise ServiceError(
                 _("This invitation was sent to %(email)s; log in with that address to accept it.")
                 % {"email": invitation.email}
@@ -353,12 +412,20 @@ def accept_invitation_with_new_account(
     """Create the invited person's account (their address is verified by the link itself)."""
     with transaction.atomic():
         invitation = _lock_usable(invitation)
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        if has_account(invitation.email):
             raise ServiceError(_("An account with this e-mail address already exists; log in."))
         user = User.objects.create_user(invitation.email, password, name=name)
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         _accept(invitation, user, request)
     return user
+
+
+def has_account(email: str) -> bool:
+    """Whether someone already uses this address, as login or as a verified other address."""
+    return (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+    )
 
 
 def request_new_invitation(invitation: Invitation, *, request: HttpRequest | None = None) -> bool:
@@ -391,6 +458,14 @@ def request_new_invitation(invitation: Invitation, *, request: HttpRequest | Non
 
 
 def _accept(invitation: Invitation, user: User, request: HttpRequest | None) -> Membership:
+    inviter = invitation.invited_by
+    if inviter is not None:
+        forget_memberships(inviter)
+    if inviter is None or not can_invite(
+        inviter, invitation.circle, invitation.role, invitation.municipality
+    ):
+        # The person who invited no longer holds a role that may: the invitation lapses.
+        raise ServiceError(_("This invitation can no longer be used."))
     membership = grant_membership(
         user,
         invitation.circle,

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/gemeenten/<str:cbs_code>/intake/", views.intake_notes, name="intake_notes"),
     path("<slug:slug>/gemeenten/<str:cbs_code>/leden/", views.members, name="members"),
+    path(
+        "<slug:slug>/gemeenten/<str:cbs_code>/uitnodigen/",
+        views.invite_to_municipality,
+        name="invite_to_municipality",
+    ),
     path("<slug:slug>/uitnodigen/", views.invite, name="invite"),
     path(
         "<slug:slug>/uitnodigingen/<int:pk>/opnieuw/",

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring import audit
-from leerkring.models import AuditEvent, Circle, User
+from leerkring import services as core_services
+from leerkring.models import AuditEvent, Circle
 from municipalities import services
 from municipalities.forms import (
     AcceptInvitationForm,
@@ -29,7 +30,14 @@ from municipalities.forms import (
     MunicipalityForm,
     StatusChangeForm,
 )
-from municipalities.models import Invitation, Membership, Participation, Role, StatusChange
+from municipalities.models import (
+    MUNICIPAL_ROLES,
+    Invitation,
+    Membership,
+    Participation,
+    Role,
+    StatusChange,
+)
 from municipalities.rules import membership_in
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -39,9 +47,9 @@ def _circle(request: HttpRequest, slug: str) -> Circle:
     return get_object_or_404(Circle.objects.visible_to(request.user), slug=slug)
 
 
-def _participation(circle: Circle, cbs_code: str) -> Participation:
+def _participation(request: HttpRequest, circle: Circle, cbs_code: str) -> Participation:
     return get_object_or_404(
-        Participation.objects.select_related("municipality", "circle"),
+        Participation.objects.visible_to(request.user),
         circle=circle,
         municipality__cbs_code=cbs_code,
     )
@@ -114,13 +122,11 @@ def circle_edit(request: HttpRequest, slug: str) -> HttpResponse:
     _require(request, "leerkring.change_circle", circle, circle)
     form = CircleForm(request.POST or None, instance=circle)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(
-            "circle.changed",
-            actor=request.user,
-            target=circle,
+        core_services.save_circle(
+            form.save(commit=False),
+            by=request.user,
+            changed_fields=form.changed_data,
             request=request,
-            fields=form.changed_data,
         )
         messages.success(request, _("The circle has been saved."))
         return redirect("municipalities:circle", circle.slug)
@@ -157,8 +163,10 @@ def municipality_new(request: HttpRequest, slug: str) -> HttpResponse:
     _require(request, "municipalities.manage_participation", circle, circle)
     form = MunicipalityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        municipality = form.save()
-        services.add_participation(circle, municipality, by=request.user, request=request)
+        municipality = form.save(commit=False)
+        services.create_municipality_in_circle(
+            municipality, circle, by=request.user, request=request
+        )
         messages.success(request, _("%(name)s has been added.") % {"name": municipality})
         return redirect("municipalities:municipality", circle.slug, municipality.cbs_code)
     return render(
@@ -199,14 +207,14 @@ def _municipality_page(
 @login_required
 def municipality_detail(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
     circle = _circle(request, slug)
-    return _municipality_page(request, circle, _participation(circle, cbs_code))
+    return _municipality_page(request, circle, _participation(request, circle, cbs_code))
 
 
 @login_required
 @require_POST
 def participation_status(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
     circle = _circle(request, slug)
-    participation = _participation(circle, cbs_code)
+    participation = _participation(request, circle, cbs_code)
     _require(request, "municipalities.manage_participation", participation, circle)
     form = StatusChangeForm(request.POST, participation=participation)
     if form.is_valid():
@@ -231,7 +239,7 @@ def participation_status(request: HttpRequest, slug: str, cbs_code: str) -> Http
 @GET_POST
 def intake_notes(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
     circle = _circle(request, slug)
-    participation = _participation(circle, cbs_code)
+    participation = _participation(request, circle, cbs_code)
     _require(request, "municipalities.manage_participation", participation, circle)
     form = IntakeNotesForm(request.POST or None, instance=participation)
     if request.method == "POST" and form.is_valid():
@@ -251,7 +259,7 @@ def intake_notes(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse
 @GET_POST
 def municipality_edit(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
     circle = _circle(request, slug)
-    participation = _participation(circle, cbs_code)
+    participation = _participation(request, circle, cbs_code)
     _require(request, "municipalities.change_municipality", participation, circle)
     researcher = request.user.has_perm("municipalities.manage_participation", participation)
     form_class = MunicipalityForm if researcher else CoordinatorMunicipalityForm
@@ -276,15 +284,9 @@ def municipality_edit(request: HttpRequest, slug: str, cbs_code: str) -> HttpRes
 @login_required
 def members(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
     circle = _circle(request, slug)
-    participation = _participation(circle, cbs_code)
+    participation = _participation(request, circle, cbs_code)
     _require(request, "municipalities.manage_members", participation, circle)
-    roles = services.roles_they_may_invite(request.user, circle)
-    municipal_roles = [role for role in roles if role in (Role.COORDINATOR, Role.PARTICIPANT)]
-    form = InvitationForm(
-        circle=circle,
-        roles=municipal_roles,
-        municipality=participation.municipality,
-    )
+    form = _municipality_invitation_form(request, circle, participation)
     context = {
         "circle": circle,
         "participation": participation,
@@ -300,6 +302,58 @@ def members(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
         "form": form,
     }
     return render(request, "municipalities/members.html", context)
+
+
+def _municipality_invitation_form(
+    request: HttpRequest, circle: Circle, participation: Participation, data=None
+) -> InvitationForm:
+    """Invite into one municipality: which one comes from the URL, never from the form."""
+    roles = [
+        role
+        for role in services.roles_they_may_invite(request.user, circle)
+        if role in MUNICIPAL_ROLES
+    ]
+    return InvitationForm(data, circle=circle, roles=roles, municipality=participation.municipality)
+
+
+@login_required
+@GET_POST
+def invite_to_municipality(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    participation = _participation(request, circle, cbs_code)
+    _require(request, "municipalities.manage_members", participation, circle)
+    if request.method == "GET":
+        return redirect("municipalities:members", circle.slug, cbs_code)
+    form = _municipality_invitation_form(request, circle, participation, data=request.POST)
+    if form.is_valid() and _send_invitation(request, circle, form):
+        return redirect("municipalities:members", circle.slug, cbs_code)
+    return render(
+        request,
+        "municipalities/invite.html",
+        {"circle": circle, "form": form, "participation": participation},
+    )
+
+
+def _send_invitation(request: HttpRequest, circle: Circle, form: InvitationForm) -> bool:
+    """Invite as the form says; on a refusal the reason goes next to the e-mail field."""
+    data = form.cleaned_data
+    try:
+        invitation = services.invite(
+            circle=circle,
+            email=data["email"],
+            role=data["role"],
+            municipality=data.get("municipality"),
+            name=data["name"],
+            by=request.user,
+            request=request,
+        )
+    except services.ServiceError as error:
+        form.add_error("email", str(error))
+        return False
+    messages.success(
+        request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+    )
+    return True
 
 
 @login_required
@@ -318,28 +372,10 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         municipality=fixed,
         initial={"municipality": request.GET.get("gemeente")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitation = services.invite(
-                circle=circle,
-                email=data["email"],
-                role=data["role"],
-                municipality=data.get("municipality"),
-                name=data["name"],
-                by=request.user,
-                request=request,
-            )
-        except services.ServiceError as error:
-            form.add_error("email", str(error))
-        else:
-            messages.success(
-                request,
-                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
-            )
-            if invitation.municipality and fixed:
-                return redirect("municipalities:members", circle.slug, fixed.cbs_code)
-            return redirect("municipalities:circle", circle.slug)
+    if request.method == "POST" and form.is_valid() and _send_invitation(request, circle, form):
+        if fixed:
+            return redirect("municipalities:members", circle.slug, fixed.cbs_code)
+        return redirect("municipalities:circle", circle.slug)
     return render(request, "municipalities/invite.html", {"circle": circle, "form": form})
 
 
@@ -455,7 +491,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 )
                 return redirect("municipalities:circle", invitation.circle.slug)
         return render(request, "municipalities/invitation_accept_existing.html", context)
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if services.has_account(invitation.email):
         messages.info(
             request,
             _("You already have an account: log in with %(email)s to accept the invitation.")

@@ -71,7 +71,8 @@ def test_password_reset_mail_goes_through_the_outbox(client, django_capture_on_c
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("[Leerkring] ")
     assert "wachtwoord" in mail.outbox[0].body.lower()
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    assert "Hallo van Leerkring!" in mail.outbox[0].body
+    link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
     response = client.get(link.group(1), follow=True)
     assert response.status_code == 200

@@ -57,10 +57,26 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="leerkring.example.org",
+        SITE_URL="https://leerkring.example.org",
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/leerkring"),
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_about_an_http_site_url():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="leerkring.example.org",
+        SITE_URL="http://leerkring.example.org",
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/leerkring"),
+    )
+    assert result.returncode == 1
+    assert "leerkring.W001" in result.stderr
 
 
 @pytest.mark.parametrize("debug", ["true"])

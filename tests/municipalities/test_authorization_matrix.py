@@ -103,6 +103,9 @@ EXPECTED: dict[str, Case] = {
     "municipalities:intake_notes": Case(only("researcher"), breda),
     "municipalities:members": Case(only("researcher", "coordinator"), breda),
     "municipalities:invite": Case(only("researcher", "coordinator", "other_coordinator"), circle),
+    "municipalities:invite_to_municipality": Case(
+        only("researcher", "coordinator"), breda, method="post"
+    ),
     "municipalities:invitation_resend": Case(
         only("researcher", "coordinator"),
         lambda w: {"slug": w.circle.slug, "pk": w.invitation.pk},
@@ -208,8 +211,11 @@ def expectation(name: str, route: str) -> Case | None:
     if name in EXPECTED:
         return EXPECTED[name]
     # Django's admin, with every model registered now or later: staff only, none of the
-    # circle roles is staff. Its login and logout pages are open.
-    if name in ("admin:login", "admin:logout"):
+    # circle roles is staff. Its login page is allauth's (MFA, rate limits): anonymous people
+    # are sent there, logged-in non-staff are refused. Its logout is open.
+    if name == "admin:login":
+        return Case({"anonymous": "login", **dict.fromkeys(PEOPLE[1:], "denied")})
+    if name == "admin:logout":
         return Case(everyone("ok"))
     if name.startswith("admin:") or route.startswith("beheer/"):
         return Case(everyone("login"))

@@ -103,7 +103,8 @@ def test_expired_link_offers_to_ask_for_a_new_one(
 
 def test_resend_replaces_the_old_link(world, sent, client, django_capture_on_commit_callbacks):
     old = link_in(mail.outbox[0])
-    with django_capture_on_commit_callbacks(execute=True):
+    later = timezone.now() + datetime.timedelta(minutes=15)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
         services.resend_invitation(sent, by=world.researcher)
     new = link_in(mail.outbox[1])
     assert old != new
