@@ -1,0 +1,45 @@
+"""Every page of a circle, as the researcher sees it (the fullest version), checked with axe."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.axe import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = [
+    "/kringen/ambtelijk-vakmanschap/",
+    "/kringen/ambtelijk-vakmanschap/bewerken/",
+    "/kringen/ambtelijk-vakmanschap/logboek/",
+    "/kringen/ambtelijk-vakmanschap/gemeenten/toevoegen/",
+    "/kringen/ambtelijk-vakmanschap/gemeenten/nieuw/",
+    "/kringen/ambtelijk-vakmanschap/gemeenten/GM0758/",
+    "/kringen/ambtelijk-vakmanschap/gemeenten/GM0758/bewerken/",
+    "/kringen/ambtelijk-vakmanschap/gemeenten/GM0758/intake/",
+    "/kringen/ambtelijk-vakmanschap/gemeenten/GM0758/leden/",
+    "/kringen/ambtelijk-vakmanschap/uitnodigen/",
+]
+
+
+def test_researcher_pages_are_accessible(page: Page, live_server, settings):
+    settings.MFA_REQUIRED = False
+    call_command("seed_demo", "--password", "demo-wachtwoord-1", stdout=io.StringIO())
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("E-mailadres").fill("onderzoeker@example.org")
+    page.get_by_label("Wachtwoord").fill("demo-wachtwoord-1")
+    page.locator("main").get_by_role("button", name="Inloggen").click()
+    for path in PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert_accessible(page)
+    # An error on a form: still accessible, message tied to its field.
+    page.goto(live_server.url + "/kringen/ambtelijk-vakmanschap/gemeenten/nieuw/")
+    page.get_by_label("Naam").fill("Nieuwegein")
+    page.get_by_label("CBS-code").fill("GM12")
+    page.locator("main form").get_by_role("button").click()
+    expect(page.get_by_label("CBS-code")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Naam")).to_have_value("Nieuwegein")
+    assert_accessible(page)
