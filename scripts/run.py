@@ -84,6 +84,8 @@ def main() -> int:
                 process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C must stop both even when started from a shell that ignores SIGINT in background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
