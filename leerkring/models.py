@@ -1,3 +1,6 @@
+import secrets
+
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -8,6 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import CircleQuerySet
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -44,6 +51,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    meeting_reminders = models.BooleanField(_("e-mail reminders before meetings"), default=True)
+    # The secret in the personal calendar feed's address; a new one makes the old address dead.
+    calendar_token = models.CharField(max_length=43, default=new_calendar_token, unique=True)
 
     objects = UserManager()
 
@@ -159,6 +175,31 @@ class Circle(models.Model):
     @property
     def partner_list(self) -> list[str]:
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+class CoreQuestion(models.Model):
+    """One of the circle's core questions (kernvragen): meetings and reflections refer to them."""
+
+    circle = models.ForeignKey(
+        Circle, verbose_name=_("circle"), on_delete=models.CASCADE, related_name="core_questions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("question"))
+
+    class Meta:
+        verbose_name = _("core question")
+        verbose_name_plural = _("core questions")
+        ordering = ["circle", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "number"],
+                name="core_question_number_unique_per_circle",
+                violation_error_message=_("The circle already has a question with this number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
 
 
 class OutgoingEmail(models.Model):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from leerkring import audit, tasks
 from leerkring.models import Circle, OutgoingEmail, User
+from leerkring.models import new_calendar_token as new_calendar_token_value
 
 
 def save_circle(circle: Circle, *, by: User, changed_fields: list[str], request=None) -> Circle:
@@ -17,6 +18,21 @@ def save_circle(circle: Circle, *, by: User, changed_fields: list[str], request=
             "circle.changed", actor=by, target=circle, request=request, fields=changed_fields
         )
     return circle
+
+
+def new_calendar_token(user: User) -> User:
+    """Replace the secret in the person's calendar feed address; the old address stops."""
+    with transaction.atomic():
+        user.calendar_token = new_calendar_token_value()
+        user.save(update_fields=["calendar_token"])
+        audit.record("calendar.new_address", actor=user, target=user)
+    return user
+
+
+def set_meeting_reminders(user: User, on: bool) -> User:
+    user.meeting_reminders = on
+    user.save(update_fields=["meeting_reminders"])
+    return user
 
 
 def queue_email(*, to: str, subject: str, body: str, html_body: str = "") -> OutgoingEmail:

@@ -238,6 +238,9 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "meeting-reminders": {"task": "sessions.tasks.send_reminders", "schedule": 15 * 60},
+}
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG

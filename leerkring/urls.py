@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("taal/", set_language, name="set_language"),
     path("kringen/", include("municipalities.urls")),
+    path("kringen/", include("sessions.urls")),
+    path("", include("sessions.personal_urls")),
     path("", include("municipalities.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),

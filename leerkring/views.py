@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from leerkring import health
 from municipalities.models import Membership
+from sessions.models import Meeting, Outcome
 
 
 @require_GET
@@ -25,7 +26,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("circle", "municipality")
         .order_by("-circle__start_date")
     )
-    return render(request, "leerkring/dashboard.html", {"memberships": memberships})
+    next_meeting = (
+        Meeting.objects.visible_to(request.user)
+        .upcoming()
+        .filter(cancelled_at__isnull=True)
+        .distinct()
+        .first()
+    )
+    agreements = Outcome.objects.open_agreements().filter(assignee=request.user)
+    return render(
+        request,
+        "leerkring/dashboard.html",
+        {"memberships": memberships, "next_meeting": next_meeting, "agreements": agreements},
+    )
 
 
 @require_GET

@@ -43,6 +43,7 @@ def main() -> int:
         return exc.returncode
 
     processes = [
+        # The worker with an embedded beat: meeting reminders go out on schedule in the demo too.
         subprocess.Popen(
             [
                 PYTHON,
@@ -51,6 +52,7 @@ def main() -> int:
                 "-A",
                 "leerkring",
                 "worker",
+                "--beat",
                 "--loglevel",
                 "INFO",
                 "--concurrency",

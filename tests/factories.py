@@ -76,3 +76,42 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     municipality = None
     invited_by = factory.SubFactory(UserFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Meeting"
+
+    circle = factory.SubFactory(CircleFactory)
+    kind = "reflection"
+    title = factory.Sequence(lambda n: f"Bijeenkomst {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    place = "Stadhuis"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agendapunt {n}")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Registration"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "confirmed"
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Outcome"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = "challenge"
+    text = factory.Sequence(lambda n: f"Uitkomst {n}")

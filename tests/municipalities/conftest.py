@@ -6,10 +6,13 @@ from leerkring.models import Circle, User
 from municipalities.models import Invitation, Membership, Municipality, Role
 from municipalities.rules import forget_memberships
 from tests.factories import (
+    AgendaItemFactory,
     CircleFactory,
     InvitationFactory,
+    MeetingFactory,
     MembershipFactory,
     MunicipalityFactory,
+    OutcomeFactory,
     ParticipationFactory,
     UserFactory,
 )
@@ -27,6 +30,9 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     memberships: dict[str, Membership] = field(default_factory=dict)
     invitation: Invitation | None = None
+    meeting: object = None
+    agenda_item: object = None
+    agreement: object = None
 
     def __getattr__(self, name):
         try:
@@ -74,6 +80,12 @@ def world(db, settings) -> World:
         role=Role.PARTICIPANT,
         municipality=breda,
         invited_by=world.users["coordinator"],
+    )
+    world.meeting = MeetingFactory(circle=circle, title="Voorjaarsbijeenkomst")
+    world.agenda_item = AgendaItemFactory(meeting=world.meeting, position=1)
+    AgendaItemFactory(meeting=world.meeting, position=2)
+    world.agreement = OutcomeFactory(
+        meeting=world.meeting, kind="agreement", assignee=world.users["participant"]
     )
     for user in world.users.values():
         forget_memberships(user)

@@ -81,6 +81,10 @@ def breda(world):
     return {"slug": world.circle.slug, "cbs_code": world.breda.cbs_code}
 
 
+def meeting(world):
+    return {"slug": world.circle.slug, "pk": world.meeting.pk}
+
+
 def token(world):
     return {"token": make_token(world.invitation)}
 
@@ -120,6 +124,39 @@ EXPECTED: dict[str, Case] = {
         only("researcher"),
         lambda w: {"slug": w.circle.slug, "pk": w.memberships["participant"].pk},
     ),
+    # Meetings
+    "meetings:list": Case(MEMBERS_ONLY, circle),
+    "meetings:create": Case(only("researcher", "organiser"), circle),
+    "meetings:plan_series": Case(only("researcher", "organiser"), circle),
+    "meetings:detail": Case(MEMBERS_ONLY, meeting),
+    "meetings:edit": Case(only("researcher", "organiser"), meeting),
+    "meetings:cancel": Case(only("researcher", "organiser"), meeting, method="post"),
+    "meetings:agenda": Case(only("researcher", "organiser"), meeting),
+    "meetings:agenda_item": Case(
+        only("researcher", "organiser"),
+        lambda w: {**meeting(w), "item": w.agenda_item.pk},
+        method="post",
+        data={"action": "down"},
+    ),
+    "meetings:register": Case(MEMBERS_ONLY, meeting, method="post"),
+    "meetings:unregister": Case(MEMBERS_ONLY, meeting, method="post"),
+    "meetings:registrations": Case(
+        only("researcher", "organiser", "coordinator", "other_coordinator"), meeting
+    ),
+    "meetings:registrations_csv": Case(
+        only("researcher", "organiser", "coordinator", "other_coordinator"), meeting
+    ),
+    "meetings:attendance": Case(only("researcher", "organiser"), meeting),
+    "meetings:minutes": Case(only("researcher", "organiser"), meeting),
+    "meetings:outcome_add": Case(only("researcher", "organiser"), meeting, method="post"),
+    "meetings:agreement_done": Case(
+        only("researcher", "organiser", "participant"),  # the participant is the assignee
+        lambda w: {"slug": w.circle.slug, "pk": w.agreement.pk},
+        method="post",
+    ),
+    "meetings:ics": Case(MEMBERS_ONLY, meeting),
+    "my_calendar": Case(LOGGED_IN),
+    "calendar_feed": Case(everyone("ok"), lambda w: {"token": w.participant.calendar_token}),
     # The invitation link works without an account
     "invitation_accept": Case(everyone("ok"), token),
     "invitation_renew": Case(everyone("ok"), token, method="post"),

@@ -1,0 +1,339 @@
+"""Writes of the meetings app: meetings, agendas, registrations, outcomes and reminders."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from leerkring import audit
+from leerkring.models import Circle, User
+from leerkring.services import queue_email
+from sessions import tasks
+from sessions.models import (
+    AgendaItem,
+    Meeting,
+    MeetingChange,
+    Outcome,
+    Registration,
+    ReminderSent,
+)
+
+# What a change notice reports: registered people need to know when and where.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "online_url")
+REMINDERS = {
+    ReminderSent.Kind.WEEK: datetime.timedelta(days=7),
+    ReminderSent.Kind.DAY: datetime.timedelta(days=1),
+}
+
+
+class MeetingError(Exception):
+    """A request that cannot be carried out; the message is for the person who asked."""
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def save_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = None) -> Meeting:
+    """Create or change a meeting (validated in a form). When the time or place of an upcoming
+    meeting changes, everyone registered gets a change notice after commit."""
+    with transaction.atomic():
+        if meeting.pk is None:
+            meeting.save()
+            audit.record("meeting.created", actor=by, target=meeting, request=request)
+            return meeting
+        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.save()
+        changed = [f for f in NOTIFIED_FIELDS if getattr(before, f) != getattr(meeting, f)]
+        audit.record("meeting.changed", actor=by, target=meeting, request=request, fields=changed)
+        if changed and not meeting.is_past and not meeting.is_cancelled:
+            change = MeetingChange.objects.create(
+                meeting=meeting, previous_starts_at=before.starts_at, previous_place=before.place
+            )
+            tasks.send_change_notice.delay_on_commit(change.pk)
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = None) -> Meeting:
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.is_cancelled:
+            raise MeetingError(_("This meeting has already been cancelled."))
+        meeting.cancelled_at = timezone.now()
+        meeting.save(update_fields=["cancelled_at"])
+        audit.record("meeting.cancelled", actor=by, target=meeting, request=request)
+        if not meeting.is_past:
+            change = MeetingChange.objects.create(
+                meeting=meeting,
+                previous_starts_at=meeting.starts_at,
+                previous_place=meeting.place,
+                cancelled=True,
+            )
+            tasks.send_change_notice.delay_on_commit(change.pk)
+    return meeting
+
+
+def plan_series(
+    circle: Circle,
+    *,
+    months: Iterable[int],
+    day: int,
+    start: datetime.time,
+    end: datetime.time,
+    title: str,
+    by: User,
+) -> list[Meeting]:
+    """One reflection meeting in each of `months` (e.g. March and September) for every year of
+    the circle's period, on `day` of the month (or its last day). Dates outside the period and
+    dates that already have a meeting of the circle are skipped."""
+    zone = timezone.get_current_timezone()
+    planned = []
+    with transaction.atomic():
+        existing = {
+            timezone.localtime(starts_at).date()
+            for starts_at in circle.meetings.values_list("starts_at", flat=True)
+        }
+        for year in range(circle.start_date.year, circle.end_date.year + 1):
+            for month in sorted(set(months)):
+                date = datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+                if not circle.start_date <= date <= circle.end_date or date in existing:
+                    continue
+                meeting = Meeting(
+                    circle=circle,
+                    kind=Meeting.Kind.REFLECTION,
+                    title=f"{title} {_month_name(month)} {year}",
+                    starts_at=datetime.datetime.combine(date, start, tzinfo=zone),
+                    ends_at=datetime.datetime.combine(date, end, tzinfo=zone),
+                )
+                planned.append(save_meeting(meeting, by=by))
+    return planned
+
+
+def _month_name(month: int) -> str:
+    from django.utils.dates import MONTHS
+
+    return str(MONTHS[month])
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+
+
+def add_agenda_item(meeting: Meeting, item: AgendaItem) -> AgendaItem:
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+        item.meeting = meeting
+        item.position = last + 1
+        item.save()
+    return item
+
+
+def move_agenda_item(item: AgendaItem, direction: str) -> None:
+    """Swap an item with its neighbour above ("up") or below ("down")."""
+    with transaction.atomic():
+        items = list(AgendaItem.objects.select_for_update().filter(meeting_id=item.meeting_id))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index - 1 if direction == "up" else index + 1
+        if not 0 <= target < len(items):
+            return
+        items[index], items[target] = items[target], items[index]
+        _renumber(items)
+
+
+def delete_agenda_item(item: AgendaItem) -> None:
+    with transaction.atomic():
+        meeting_id = item.meeting_id
+        item.delete()
+        _renumber(list(AgendaItem.objects.select_for_update().filter(meeting_id=meeting_id)))
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+def register(user: User, meeting: Meeting) -> Registration:
+    """Register; when the meeting is full, on the waiting list. The meeting row is locked, so
+    two people never take the last seat at once."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.is_cancelled:
+            raise MeetingError(_("This meeting has been cancelled."))
+        if meeting.is_past:
+            raise MeetingError(_("This meeting has already taken place."))
+        if Registration.objects.filter(meeting=meeting, user=user).exists():
+            raise MeetingError(_("You are already registered for this meeting."))
+        confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        full = meeting.capacity is not None and confirmed >= meeting.capacity
+        registration = Registration.objects.create(
+            meeting=meeting,
+            user=user,
+            status=Registration.Status.WAITLIST if full else Registration.Status.CONFIRMED,
+        )
+        audit.record("meeting.registered", actor=user, target=meeting, status=registration.status)
+    return registration
+
+
+def unregister(user: User, meeting: Meeting) -> Registration | None:
+    """Cancel a registration. A freed seat goes to the first on the waiting list, who is told
+    by e-mail; returns that person's registration, if any."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        registration = Registration.objects.filter(meeting=meeting, user=user).first()
+        if registration is None:
+            raise MeetingError(_("You are not registered for this meeting."))
+        if meeting.is_past:
+            raise MeetingError(_("This meeting has already taken place."))
+        freed_seat = registration.status == Registration.Status.CONFIRMED
+        registration.delete()
+        audit.record("meeting.unregistered", actor=user, target=meeting)
+        if not freed_seat:
+            return None
+        promoted = (
+            meeting.registrations.filter(status=Registration.Status.WAITLIST)
+            .select_related("user")
+            .order_by("created_at", "id")
+            .first()
+        )
+        if promoted is None:
+            return None
+        promoted.status = Registration.Status.CONFIRMED
+        promoted.save(update_fields=["status"])
+        _mail(promoted.user, "moved_up", {"meeting": meeting})
+    return promoted
+
+
+def set_attendance(meeting: Meeting, present_ids: set[int], *, by: User) -> None:
+    """Record who was there: every confirmed registration is present or absent."""
+    with transaction.atomic():
+        registrations = meeting.registrations.filter(status=Registration.Status.CONFIRMED)
+        registrations.filter(pk__in=present_ids).update(attended=True)
+        registrations.exclude(pk__in=present_ids).update(attended=False)
+        audit.record("meeting.attendance_recorded", actor=by, target=meeting)
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+
+
+def add_outcome(meeting: Meeting, outcome: Outcome, *, by: User) -> Outcome:
+    with transaction.atomic():
+        outcome.meeting = meeting
+        if outcome.kind != Outcome.Kind.AGREEMENT:
+            outcome.assignee, outcome.due_date = None, None
+        outcome.save()
+        audit.record("meeting.outcome_added", actor=by, target=meeting, kind=outcome.kind)
+    return outcome
+
+
+def close_agreement(outcome: Outcome, *, by: User) -> Outcome:
+    with transaction.atomic():
+        outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
+        if outcome.kind != Outcome.Kind.AGREEMENT or outcome.status == Outcome.Status.DONE:
+            raise MeetingError(_("This agreement is already done."))
+        outcome.status = Outcome.Status.DONE
+        outcome.done_at = timezone.now()
+        outcome.save(update_fields=["status", "done_at"])
+        audit.record("agreement.done", actor=by, target=outcome.meeting, agreement=outcome.pk)
+    return outcome
+
+
+# --- E-mail: reminders and notices ---------------------------------------------------------------
+
+
+def send_due_reminders(now: datetime.datetime | None = None) -> int:
+    """Queue every reminder that is due and not yet sent; returns how many.
+
+    A reminder and its record are written in one transaction, so a run that dies half way
+    leaves each reminder either sent-and-recorded or neither: the next run sends the rest,
+    nothing twice. The text is built now, from the meeting as it is now.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for kind, before in REMINDERS.items():
+        registrations = (
+            Registration.objects.filter(
+                status=Registration.Status.CONFIRMED,
+                user__meeting_reminders=True,
+                user__is_active=True,
+                meeting__cancelled_at__isnull=True,
+                meeting__starts_at__gt=now,
+                meeting__starts_at__lte=now + before,
+            )
+            .select_related("user", "meeting", "meeting__circle", "meeting__host")
+            .order_by("meeting__starts_at", "id")
+        )
+        if kind == ReminderSent.Kind.WEEK:
+            # Within a day of the meeting the day reminder says it all.
+            registrations = registrations.filter(
+                meeting__starts_at__gt=now + REMINDERS[ReminderSent.Kind.DAY]
+            )
+        already = set(
+            ReminderSent.objects.filter(kind=kind, registration__in=registrations).values_list(
+                "registration_id", "meeting_starts_at"
+            )
+        )
+        for registration in registrations:
+            if (registration.pk, registration.meeting.starts_at) in already:
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(
+                        registration=registration,
+                        kind=kind,
+                        meeting_starts_at=registration.meeting.starts_at,
+                    )
+                    _mail(registration.user, f"reminder_{kind}", {"meeting": registration.meeting})
+            except IntegrityError:  # another run got there first
+                continue
+            sent += 1
+    return sent
+
+
+def send_change_notice(change_id: int) -> int:
+    """Tell everyone registered that the meeting moved or was cancelled: once per change. The
+    text shows the meeting as it is when the notice goes out."""
+    with transaction.atomic():
+        change = (
+            MeetingChange.objects.select_for_update(of=("self",))
+            .select_related("meeting", "meeting__circle", "meeting__host")
+            .get(pk=change_id)
+        )
+        if change.notified_at is not None:
+            return 0
+        context = {
+            "meeting": change.meeting,
+            "previous_start": change.previous_starts_at,
+            "previous_place": change.previous_place,
+        }
+        template = "cancelled" if change.cancelled else "changed"
+        registrations = list(
+            change.meeting.registrations.select_related("user").filter(user__is_active=True)
+        )
+        for registration in registrations:
+            _mail(registration.user, template, context)
+        change.notified_at = timezone.now()
+        change.save(update_fields=["notified_at"])
+    return len(registrations)
+
+
+def _mail(user: User, template: str, context: dict) -> None:
+    """An e-mail in the recipient's own language, with times in the platform's time zone."""
+    context = {**context, "user": user, "site_url": settings.SITE_URL}
+    with translation.override(user.language), timezone.override(settings.TIME_ZONE):
+        queue_email(
+            to=user.email,
+            subject=render_to_string(f"meetings/email/{template}_subject.txt", context).strip(),
+            body=render_to_string(f"meetings/email/{template}_body.txt", context),
+        )

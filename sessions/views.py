@@ -1,0 +1,448 @@
+"""Pages of a circle's meetings. The circle comes from the URL (404 for non-members), the
+permission from rules (403, recorded), the writes from services."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from leerkring import audit
+from leerkring import services as core_services
+from leerkring.models import Circle, User
+from municipalities.rules import membership_in
+from sessions import ical, services
+from sessions.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SeriesForm
+from sessions.models import AgendaItem, Meeting, Outcome, Registration
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _circle(request: HttpRequest, slug: str) -> Circle:
+    return get_object_or_404(Circle.objects.visible_to(request.user), slug=slug)
+
+
+def _meeting(request: HttpRequest, circle: Circle, pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user).distinct(), circle=circle, pk=pk
+    )
+
+
+def _require(request: HttpRequest, permission: str, obj, circle: Circle) -> None:
+    if not request.user.has_perm(permission, obj):
+        audit.record(
+            "permission.denied",
+            actor=request.user,
+            circle=circle,
+            request=request,
+            permission=permission,
+            path=request.path,
+        )
+        raise PermissionDenied
+
+
+@login_required
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    meetings = circle.meetings.select_related("host").annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status="confirmed"))
+    )
+    mine = set(
+        Registration.objects.filter(user=request.user, meeting__circle=circle).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "circle": circle,
+            "upcoming": meetings.upcoming(),
+            "past": meetings.past(),
+            "mine": mine,
+            "can_plan": request.user.has_perm("meetings.add_meeting", circle),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    registrations = list(meeting.registrations.select_related("user"))
+    mine = next((r for r in registrations if r.user_id == request.user.pk), None)
+    confirmed = sum(r.status == Registration.Status.CONFIRMED for r in registrations)
+    previous_open = (
+        Outcome.objects.open_agreements()
+        .filter(meeting__circle=circle, meeting__starts_at__lt=meeting.starts_at)
+        .exclude(meeting=meeting)
+    )
+    context = {
+        "circle": circle,
+        "meeting": meeting,
+        "agenda": meeting.agenda_items.select_related("core_question"),
+        "outcomes": meeting.outcomes.select_related("assignee"),
+        "open_agreements": previous_open,
+        "registration": mine,
+        "confirmed": confirmed,
+        "waitlist": len(registrations) - confirmed,
+        "seats_left": None if meeting.capacity is None else max(meeting.capacity - confirmed, 0),
+        "can_change": request.user.has_perm("meetings.change_meeting", meeting),
+        "can_see_registrations": request.user.has_perm("meetings.view_registrations", meeting),
+        "outcome_form": OutcomeForm(circle=circle)
+        if request.user.has_perm("meetings.change_meeting", meeting)
+        else None,
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+@GET_POST
+def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk) if pk else None
+    _require(
+        request,
+        "meetings.change_meeting" if meeting else "meetings.add_meeting",
+        meeting or circle,
+        circle,
+    )
+    form = MeetingForm(request.POST or None, instance=meeting, circle=circle)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.save_meeting(form.save(commit=False), by=request.user, request=request)
+        messages.success(request, _("The meeting has been saved."))
+        return redirect(meeting)
+    return render(
+        request, "meetings/meeting_form.html", {"circle": circle, "meeting": meeting, "form": form}
+    )
+
+
+@login_required
+@GET_POST
+def plan_series(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = _circle(request, slug)
+    _require(request, "meetings.add_meeting", circle, circle)
+    form = SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        planned = services.plan_series(
+            circle,
+            months=data["months"],
+            day=data["day"],
+            start=data["start"],
+            end=data["end"],
+            title=data["title"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("%(count)s meetings have been planned.") % {"count": len(planned)}
+        )
+        return redirect("meetings:list", circle.slug)
+    return render(request, "meetings/series_form.html", {"circle": circle, "form": form})
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.change_meeting", meeting, circle)
+    try:
+        services.cancel_meeting(meeting, by=request.user, request=request)
+    except services.MeetingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The meeting has been cancelled; registered people are told."))
+    return redirect(meeting)
+
+
+@login_required
+@GET_POST
+def agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.change_meeting", meeting, circle)
+    form = AgendaItemForm(request.POST or None, circle=circle)
+    if request.method == "POST" and form.is_valid():
+        services.add_agenda_item(meeting, form.save(commit=False))
+        messages.success(request, _("The item has been added to the agenda."))
+        return redirect("meetings:agenda", circle.slug, meeting.pk)
+    items = meeting.agenda_items.select_related("core_question")
+    return render(
+        request,
+        "meetings/agenda.html",
+        {"circle": circle, "meeting": meeting, "items": items, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def agenda_item(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    """Move an item up or down, or remove it (the button pressed says which)."""
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.change_meeting", meeting, circle)
+    agenda_item = get_object_or_404(AgendaItem, meeting=meeting, pk=item)
+    action = request.POST.get("action")
+    if action in ("up", "down"):
+        services.move_agenda_item(agenda_item, action)
+    elif action == "delete":
+        services.delete_agenda_item(agenda_item)
+        messages.success(request, _("The item has been removed from the agenda."))
+    return redirect("meetings:agenda", circle.slug, meeting.pk)
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.register", meeting, circle)
+    try:
+        registration = services.register(request.user, meeting)
+    except services.MeetingError as error:
+        messages.error(request, str(error))
+    else:
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(request, _("You are registered."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "The meeting is full: you are on the waiting list and move up when a seat "
+                    "comes free."
+                ),
+            )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def unregister(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    try:
+        services.unregister(request.user, meeting)
+    except services.MeetingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You have been unregistered."))
+    return redirect(meeting)
+
+
+def _registrations_for(request: HttpRequest, meeting: Meeting):
+    """Planners see everyone; a coordinator only their own municipality's people."""
+    registrations = meeting.registrations.select_related("user").prefetch_related(
+        Prefetch("user__memberships", to_attr="circle_memberships")
+    )
+    if not request.user.has_perm("meetings.change_meeting", meeting):
+        me = membership_in(request.user, meeting)
+        registrations = registrations.filter(
+            user__memberships__circle=meeting.circle,
+            user__memberships__municipality=me.municipality,
+        )
+    return registrations.order_by("status", "created_at")
+
+
+def _municipality_of(registration: Registration, circle_id: int) -> str:
+    for membership in registration.user.circle_memberships:
+        if membership.circle_id == circle_id and membership.municipality_id:
+            return membership.municipality.name
+    return ""
+
+
+@login_required
+def registrations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.view_registrations", meeting, circle)
+    rows = list(
+        _registrations_for(request, meeting).prefetch_related("user__memberships__municipality")
+    )
+    for row in rows:
+        row.municipality_name = _municipality_of(row, circle.pk)
+    return render(
+        request,
+        "meetings/registrations.html",
+        {
+            "circle": circle,
+            "meeting": meeting,
+            "rows": rows,
+            "can_change": request.user.has_perm("meetings.change_meeting", meeting),
+        },
+    )
+
+
+@login_required
+def registrations_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.view_registrations", meeting, circle)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="aanmeldingen-{meeting.pk}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Name"),
+            _("E-mail address"),
+            _("Municipality"),
+            _("Status"),
+            _("Registered at"),
+            _("Attended"),
+        ]
+    )
+    rows = _registrations_for(request, meeting).prefetch_related("user__memberships__municipality")
+    for row in rows:
+        writer.writerow(
+            [
+                _csv_safe(row.user.name),
+                row.user.email,
+                _csv_safe(_municipality_of(row, circle.pk)),
+                row.get_status_display(),
+                row.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                {True: _("yes"), False: _("no"), None: ""}[row.attended],
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@login_required
+@GET_POST
+def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.change_meeting", meeting, circle)
+    confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
+        "user"
+    )
+    if request.method == "POST":
+        present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+        services.set_attendance(meeting, present, by=request.user)
+        messages.success(request, _("Attendance has been recorded."))
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/attendance.html",
+        {"circle": circle, "meeting": meeting, "registrations": confirmed},
+    )
+
+
+@login_required
+@GET_POST
+def minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.change_meeting", meeting, circle)
+    form = MinutesForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        form.instance.minutes = form.cleaned_data["minutes"]
+        services.save_meeting(form.instance, by=request.user, request=request)
+        messages.success(request, _("The minutes have been saved."))
+        return redirect(meeting)
+    return render(
+        request, "meetings/minutes_form.html", {"circle": circle, "meeting": meeting, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def outcome_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    _require(request, "meetings.change_meeting", meeting, circle)
+    form = OutcomeForm(request.POST, circle=circle)
+    if form.is_valid():
+        services.add_outcome(meeting, form.save(commit=False), by=request.user)
+        messages.success(request, _("The outcome has been added."))
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/outcome_form.html",
+        {"circle": circle, "meeting": meeting, "form": form},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def agreement_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    outcome = get_object_or_404(
+        Outcome.objects.select_related("meeting", "meeting__circle"),
+        meeting__circle=circle,
+        pk=pk,
+        kind=Outcome.Kind.AGREEMENT,
+    )
+    _require(request, "meetings.close_agreement", outcome, circle)
+    try:
+        services.close_agreement(outcome, by=request.user)
+    except services.MeetingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The agreement is marked as done."))
+    if request.POST.get("from") == "calendar":
+        return redirect("my_calendar")
+    return redirect(outcome.meeting)
+
+
+@login_required
+def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _circle(request, slug)
+    meeting = _meeting(request, circle, pk)
+    response = HttpResponse(
+        ical.as_calendar([meeting], meeting.title), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bijeenkomst-{meeting.pk}.ics"'
+    return response
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal feed: every meeting of every circle the token's owner belongs to. An
+    unknown or replaced token is a plain 404."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        raise Http404
+    meetings = Meeting.objects.filter(circle__memberships__user=user).distinct()
+    return HttpResponse(
+        ical.as_calendar(meetings.order_by("starts_at"), "Leerkring"),
+        content_type="text/calendar; charset=utf-8",
+    )
+
+
+@login_required
+@GET_POST
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "new_address":
+            core_services.new_calendar_token(request.user)
+            messages.success(
+                request, _("Your calendar has a new address; the old one no longer works.")
+            )
+        elif action in ("reminders_on", "reminders_off"):
+            core_services.set_meeting_reminders(request.user, action == "reminders_on")
+            messages.success(request, _("Your reminder setting has been saved."))
+        return redirect("my_calendar")
+    feed_url = settings.SITE_URL + reverse("calendar_feed", args=[request.user.calendar_token])
+    agreements = Outcome.objects.open_agreements().filter(assignee=request.user)
+    upcoming = (
+        Meeting.objects.filter(registrations__user=request.user).upcoming().select_related("circle")
+    )
+    return render(
+        request,
+        "meetings/my_calendar.html",
+        {"feed_url": feed_url, "agreements": agreements, "upcoming": upcoming},
+    )
