@@ -8,12 +8,26 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 
-from leerkring.models import Circle, User
+from leerkring.models import Circle, CoreQuestion, User
 
 DEFAULT_PASSWORD = "leerkring-demo"
 
 FIRST_CIRCLE_SLUG = "ambtelijk-vakmanschap"
 COURSE_SLUG = "leergang-democratisch-vakmanschap"
+
+
+# The core questions of the first circle, from the source text (2017).
+CORE_QUESTIONS = [
+    "Hoe wordt de verbinding gelegd tussen bewonersparticipatie en de interne processen in de "
+    "gemeente?",
+    "Hoe kunnen ambtenaren omgaan met spanningen tussen initiatieven en beleid of regelgeving?",
+    "Waar liggen de grenzen tussen loslaten, faciliteren en sturen en hoe kies of schakel je als "
+    "ambtenaar tussen deze rollen?",
+    "Hoe kunnen deze rollen worden ingebed in de bestaande ambtelijke functies?",
+    "Hoe combineer en deel je professionele en lokale kennis op een effectieve manier?",
+    "Hoe krijgen democratische waarden (gelijkheid en inclusie, verantwoording, deliberatie) "
+    "gestalte in de context van maatwerk en initiatief?",
+]
 
 
 @dataclass
@@ -70,6 +84,9 @@ def seed(context: DemoContext) -> None:
             "Gemeenten Amsterdam, Den Haag, Groningen, Rotterdam en Utrecht",
         },
     )
+    first = Circle.objects.get(slug=FIRST_CIRCLE_SLUG)
+    for number, text in enumerate(CORE_QUESTIONS, start=1):
+        CoreQuestion.objects.update_or_create(circle=first, number=number, defaults={"text": text})
     context.account(
         "beheerder@example.org",
         "Bea Beheer",

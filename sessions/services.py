@@ -285,20 +285,24 @@ def send_due_reminders(now: datetime.datetime | None = None) -> int:
             )
         )
         for registration in registrations:
-            if (registration.pk, registration.meeting.starts_at) in already:
-                continue
-            try:
-                with transaction.atomic():
-                    ReminderSent.objects.create(
-                        registration=registration,
-                        kind=kind,
-                        meeting_starts_at=registration.meeting.starts_at,
-                    )
-                    _mail(registration.user, f"reminder_{kind}", {"meeting": registration.meeting})
-            except IntegrityError:  # another run got there first
-                continue
-            sent += 1
+            if (registration.pk, registration.meeting.starts_at) not in already:
+                sent += send_reminder(registration, kind)
     return sent
+
+
+def send_reminder(registration: Registration, kind: str) -> bool:
+    """One reminder: its record and its e-mail commit together, or neither does."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(
+                registration=registration,
+                kind=kind,
+                meeting_starts_at=registration.meeting.starts_at,
+            )
+            _mail(registration.user, f"reminder_{kind}", {"meeting": registration.meeting})
+    except IntegrityError:  # another run got there first
+        return False
+    return True
 
 
 def send_change_notice(change_id: int) -> int:

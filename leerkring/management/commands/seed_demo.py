@@ -8,6 +8,7 @@ from leerkring.demo import DEFAULT_PASSWORD, DemoContext
 SEEDERS = [
     "leerkring.demo.seed",
     "municipalities.demo.seed",
+    "sessions.demo.seed",
 ]
 
 
