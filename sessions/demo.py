@@ -38,7 +38,8 @@ PAST = [
     ),
     ("Slotconferentie", datetime.date(2019, 6, 27), "GM0855", Meeting.Kind.CONFERENCE),
 ]
-MINUTES = """**Opening en kennismaking.** De deelnemers brachten elk een casus mee uit de eigen praktijk.
+MINUTES = """**Opening en kennismaking.** De deelnemers brachten elk een casus mee uit de eigen
+praktijk.
 
 Besproken:
 
