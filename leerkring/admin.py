@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.models import AuditEvent, Circle, OutgoingEmail, User
+from leerkring.models import AuditEvent, Circle, CoreQuestion, OutgoingEmail, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -51,8 +51,14 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
 
+class CoreQuestionInline(admin.TabularInline):
+    model = CoreQuestion
+    extra = 0
+
+
 @admin.register(Circle)
 class CircleAdmin(admin.ModelAdmin):
+    inlines = [CoreQuestionInline]
     list_display = ["name", "kind", "start_date", "end_date"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]

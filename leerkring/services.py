@@ -29,6 +29,12 @@ def new_calendar_token(user: User) -> User:
     return user
 
 
+def set_language(user: User, language: str) -> User:
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
 def set_meeting_reminders(user: User, on: bool) -> User:
     user.meeting_reminders = on
     user.save(update_fields=["meeting_reminders"])

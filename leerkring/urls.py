@@ -3,7 +3,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from leerkring import views
 
@@ -16,7 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("toegankelijkheid/", views.accessibility_statement, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
-    path("taal/", set_language, name="set_language"),
+    path("taal/", views.switch_language, name="set_language"),
     path("kringen/", include("municipalities.urls")),
     path("kringen/", include("sessions.urls")),
     path("", include("sessions.personal_urls")),

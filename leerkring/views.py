@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from leerkring import health
+from leerkring import services as core_services
 from municipalities.models import Membership
 from sessions.models import Meeting, Outcome
 
@@ -39,6 +41,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "leerkring/dashboard.html",
         {"memberships": memberships, "next_meeting": next_meeting, "agreements": agreements},
     )
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the account: e-mails
+    (reminders, notices) then reach the person in that language."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        core_services.set_language(request.user, language)
+    return response
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring import audit
@@ -142,7 +143,13 @@ def plan_series(request: HttpRequest, slug: str) -> HttpResponse:
             by=request.user,
         )
         messages.success(
-            request, _("%(count)s meetings have been planned.") % {"count": len(planned)}
+            request,
+            ngettext(
+                "%(count)s meeting has been planned.",
+                "%(count)s meetings have been planned.",
+                len(planned),
+            )
+            % {"count": len(planned)},
         )
         return redirect("meetings:list", circle.slug)
     return render(request, "meetings/series_form.html", {"circle": circle, "form": form})
@@ -159,7 +166,7 @@ def meeting_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except services.MeetingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The meeting has been cancelled; registered people are told."))
+        messages.success(request, _("The meeting has been cancelled; everyone registered will be notified."))
     return redirect(meeting)
 
 
