@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from sessions.models import Meeting
 from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +32,22 @@ def test_researcher_pages_are_accessible(page: Page, live_server, settings):
     page.get_by_label("E-mailadres").fill("onderzoeker@example.org")
     page.get_by_label("Wachtwoord").fill("demo-wachtwoord-1")
     page.locator("main").get_by_role("button", name="Inloggen").click()
-    for path in PAGES:
+    past = Meeting.objects.get(title="Reflectiebijeenkomst voorjaar 2019")  # minutes, outcomes
+    meetings = f"/kringen/ambtelijk-vakmanschap/bijeenkomsten/{past.pk}/"
+    meeting_pages = [
+        "/kringen/ambtelijk-vakmanschap/bijeenkomsten/",
+        "/kringen/ambtelijk-vakmanschap/bijeenkomsten/nieuw/",
+        "/kringen/ambtelijk-vakmanschap/bijeenkomsten/plannen/",
+        meetings,
+        meetings + "bewerken/",
+        meetings + "agenda/",
+        meetings + "aanmeldingen/",
+        meetings + "aanwezigheid/",
+        meetings + "verslag/",
+        "/mijn-agenda/",
+        "/",
+    ]
+    for path in PAGES + meeting_pages:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert_accessible(page)
