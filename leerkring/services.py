@@ -3,6 +3,7 @@
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
+from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
 from leerkring import audit, tasks
@@ -10,10 +11,21 @@ from leerkring.models import Circle, OutgoingEmail, User
 from leerkring.models import new_calendar_token as new_calendar_token_value
 
 
-def save_circle(circle: Circle, *, by: User, changed_fields: list[str], request=None) -> Circle:
-    """Save a circle edited in a (validated) form and record which fields changed."""
+def save_circle(
+    circle: Circle,
+    *,
+    by: User,
+    changed_fields: list[str],
+    core_questions: BaseInlineFormSet | None = None,
+    request=None,
+) -> Circle:
+    """Save a circle edited in a (validated) form, with its core questions, and record which
+    fields changed."""
     with transaction.atomic():
         circle.save()
+        if core_questions is not None and core_questions.has_changed():
+            core_questions.save()
+            changed_fields = [*changed_fields, "core_questions"]
         audit.record(
             "circle.changed", actor=by, target=circle, request=request, fields=changed_fields
         )

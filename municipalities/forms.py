@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.models import Circle, User
+from leerkring.models import Circle, CoreQuestion, User
 from municipalities.models import MUNICIPAL_ROLES, Municipality, Participation, Role
 
 
@@ -31,6 +31,16 @@ class CircleForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "partners": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+CoreQuestionFormSet = forms.inlineformset_factory(
+    Circle,
+    CoreQuestion,
+    fields=["number", "text"],
+    extra=1,
+    can_delete=True,
+    widgets={"text": forms.Textarea(attrs={"rows": 2})},
+)
 
 
 class MunicipalityForm(forms.ModelForm):

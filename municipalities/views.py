@@ -25,6 +25,7 @@ from municipalities.forms import (
     AddParticipationForm,
     CircleForm,
     CoordinatorMunicipalityForm,
+    CoreQuestionFormSet,
     IntakeNotesForm,
     InvitationForm,
     MunicipalityForm,
@@ -121,16 +122,22 @@ def circle_edit(request: HttpRequest, slug: str) -> HttpResponse:
     circle = _circle(request, slug)
     _require(request, "leerkring.change_circle", circle, circle)
     form = CircleForm(request.POST or None, instance=circle)
-    if request.method == "POST" and form.is_valid():
+    questions = CoreQuestionFormSet(request.POST or None, instance=circle, prefix="vragen")
+    if request.method == "POST" and form.is_valid() and questions.is_valid():
         core_services.save_circle(
             form.save(commit=False),
             by=request.user,
             changed_fields=form.changed_data,
+            core_questions=questions,
             request=request,
         )
         messages.success(request, _("The circle has been saved."))
         return redirect("municipalities:circle", circle.slug)
-    return render(request, "municipalities/circle_form.html", {"circle": circle, "form": form})
+    return render(
+        request,
+        "municipalities/circle_form.html",
+        {"circle": circle, "form": form, "questions": questions},
+    )
 
 
 @login_required

@@ -166,7 +166,9 @@ def meeting_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except services.MeetingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The meeting has been cancelled; everyone registered will be notified."))
+        messages.success(
+            request, _("The meeting has been cancelled; everyone registered will be notified.")
+        )
     return redirect(meeting)
 
 

@@ -145,3 +145,41 @@ def test_coordinator_cannot_change_another_municipality(world, as_role):
     event = AuditEvent.objects.get(action="permission.denied")
     assert event.actor == world.coordinator and event.circle == world.circle
     assert event.data["path"] == url
+
+
+def test_researcher_edits_the_core_questions_with_the_circle(world, as_role):
+    from leerkring.models import CoreQuestion
+
+    question = CoreQuestion.objects.create(circle=world.circle, number=1, text="Oude vraag")
+    data = {
+        "name": world.circle.name,
+        "start_date": "2017-09-01",
+        "end_date": "2019-08-31",
+        "target_min_municipalities": "5",
+        "target_max_municipalities": "8",
+        "vragen-TOTAL_FORMS": "2",
+        "vragen-INITIAL_FORMS": "1",
+        "vragen-MIN_NUM_FORMS": "0",
+        "vragen-MAX_NUM_FORMS": "1000",
+        "vragen-0-id": str(question.pk),
+        "vragen-0-number": "1",
+        "vragen-0-text": "Hoe verbind je participatie met interne processen?",
+        "vragen-1-number": "2",
+        "vragen-1-text": "Hoe ga je om met spanningen tussen initiatief en regels?",
+    }
+    url = reverse("municipalities:circle_edit", args=[world.circle.slug])
+    response = as_role("researcher").post(url, data)
+    assert response.status_code == 302
+    assert list(CoreQuestion.objects.filter(circle=world.circle).values_list("number", "text")) == [
+        (1, "Hoe verbind je participatie met interne processen?"),
+        (2, "Hoe ga je om met spanningen tussen initiatief en regels?"),
+    ]
+    event = AuditEvent.objects.get(action="circle.changed")
+    assert "core_questions" in event.data["fields"]
+    # A duplicate number is an error on the row, and nothing is saved.
+    data["vragen-1-number"] = "1"
+    data["vragen-1-id"] = str(CoreQuestion.objects.get(number=2).pk)
+    data["vragen-INITIAL_FORMS"] = "2"
+    response = as_role("researcher").post(url, data)
+    assert response.status_code == 200
+    assert CoreQuestion.objects.filter(number=2).exists()
