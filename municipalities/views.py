@@ -8,7 +8,6 @@ from allauth.account.utils import complete_signup
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerkring import audit
 from leerkring import services as core_services
 from leerkring.models import AuditEvent, Circle
+from leerkring.permissions import circle_from_url, require
 from municipalities import services
 from municipalities.forms import (
     AcceptInvitationForm,
@@ -44,10 +43,6 @@ from municipalities.rules import membership_in
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _circle(request: HttpRequest, slug: str) -> Circle:
-    return get_object_or_404(Circle.objects.visible_to(request.user), slug=slug)
-
-
 def _participation(request: HttpRequest, circle: Circle, cbs_code: str) -> Participation:
     return get_object_or_404(
         Participation.objects.visible_to(request.user),
@@ -56,23 +51,9 @@ def _participation(request: HttpRequest, circle: Circle, cbs_code: str) -> Parti
     )
 
 
-def _require(request: HttpRequest, permission: str, obj, circle: Circle) -> None:
-    """Let the request through, or refuse with 403 and keep a record of the attempt."""
-    if not request.user.has_perm(permission, obj):
-        audit.record(
-            "permission.denied",
-            actor=request.user,
-            circle=circle,
-            request=request,
-            permission=permission,
-            path=request.path,
-        )
-        raise PermissionDenied
-
-
 @login_required
 def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     me = membership_in(request.user, circle)
     participations = list(
         circle.participations.select_related("municipality")
@@ -119,8 +100,8 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_POST
 def circle_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
-    _require(request, "leerkring.change_circle", circle, circle)
+    circle = circle_from_url(request, slug)
+    require(request, "leerkring.change_circle", circle, circle)
     form = CircleForm(request.POST or None, instance=circle)
     questions = CoreQuestionFormSet(request.POST or None, instance=circle, prefix="vragen")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
@@ -143,8 +124,8 @@ def circle_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_POST
 def participation_add(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
-    _require(request, "municipalities.manage_participation", circle, circle)
+    circle = circle_from_url(request, slug)
+    require(request, "municipalities.manage_participation", circle, circle)
     form = AddParticipationForm(request.POST or None, circle=circle)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,8 +147,8 @@ def participation_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_POST
 def municipality_new(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
-    _require(request, "municipalities.manage_participation", circle, circle)
+    circle = circle_from_url(request, slug)
+    require(request, "municipalities.manage_participation", circle, circle)
     form = MunicipalityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         municipality = form.save(commit=False)
@@ -213,16 +194,16 @@ def _municipality_page(
 
 @login_required
 def municipality_detail(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     return _municipality_page(request, circle, _participation(request, circle, cbs_code))
 
 
 @login_required
 @require_POST
 def participation_status(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     participation = _participation(request, circle, cbs_code)
-    _require(request, "municipalities.manage_participation", participation, circle)
+    require(request, "municipalities.manage_participation", participation, circle)
     form = StatusChangeForm(request.POST, participation=participation)
     if form.is_valid():
         try:
@@ -245,9 +226,9 @@ def participation_status(request: HttpRequest, slug: str, cbs_code: str) -> Http
 @login_required
 @GET_POST
 def intake_notes(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     participation = _participation(request, circle, cbs_code)
-    _require(request, "municipalities.manage_participation", participation, circle)
+    require(request, "municipalities.manage_participation", participation, circle)
     form = IntakeNotesForm(request.POST or None, instance=participation)
     if request.method == "POST" and form.is_valid():
         services.update_intake_notes(
@@ -265,9 +246,9 @@ def intake_notes(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse
 @login_required
 @GET_POST
 def municipality_edit(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     participation = _participation(request, circle, cbs_code)
-    _require(request, "municipalities.change_municipality", participation, circle)
+    require(request, "municipalities.change_municipality", participation, circle)
     researcher = request.user.has_perm("municipalities.manage_participation", participation)
     form_class = MunicipalityForm if researcher else CoordinatorMunicipalityForm
     form = form_class(request.POST or None, instance=participation.municipality)
@@ -290,9 +271,9 @@ def municipality_edit(request: HttpRequest, slug: str, cbs_code: str) -> HttpRes
 
 @login_required
 def members(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     participation = _participation(request, circle, cbs_code)
-    _require(request, "municipalities.manage_members", participation, circle)
+    require(request, "municipalities.manage_members", participation, circle)
     form = _municipality_invitation_form(request, circle, participation)
     context = {
         "circle": circle,
@@ -326,9 +307,9 @@ def _municipality_invitation_form(
 @login_required
 @GET_POST
 def invite_to_municipality(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     participation = _participation(request, circle, cbs_code)
-    _require(request, "municipalities.manage_members", participation, circle)
+    require(request, "municipalities.manage_members", participation, circle)
     if request.method == "GET":
         return redirect("municipalities:members", circle.slug, cbs_code)
     form = _municipality_invitation_form(request, circle, participation, data=request.POST)
@@ -366,8 +347,8 @@ def _send_invitation(request: HttpRequest, circle: Circle, form: InvitationForm)
 @login_required
 @GET_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
-    _require(request, "municipalities.add_invitation", circle, circle)
+    circle = circle_from_url(request, slug)
+    require(request, "municipalities.add_invitation", circle, circle)
     me = membership_in(request.user, circle)
     roles = services.roles_they_may_invite(request.user, circle)
     # Coordinators invite into their own municipality: it is never taken from the form.
@@ -390,7 +371,7 @@ def _invitation(request: HttpRequest, circle: Circle, pk: int) -> Invitation:
     invitation = get_object_or_404(
         Invitation.objects.select_related("municipality", "circle"), circle=circle, pk=pk
     )
-    _require(request, "municipalities.change_invitation", invitation, circle)
+    require(request, "municipalities.change_invitation", invitation, circle)
     return invitation
 
 
@@ -405,7 +386,7 @@ def _back_to_invitations(invitation: Invitation):
 @login_required
 @require_POST
 def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     invitation = _invitation(request, circle, pk)
     try:
         services.resend_invitation(invitation, by=request.user, request=request)
@@ -422,7 +403,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     invitation = _invitation(request, circle, pk)
     try:
         services.revoke_invitation(invitation, by=request.user, request=request)
@@ -439,11 +420,11 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "municipality"), circle=circle, pk=pk
     )
-    _require(request, "municipalities.delete_membership", membership, circle)
+    require(request, "municipalities.delete_membership", membership, circle)
     if request.method == "POST":
         try:
             services.remove_membership(membership, by=request.user, request=request)
@@ -464,8 +445,8 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
-    _require(request, "leerkring.view_auditevent", circle, circle)
+    circle = circle_from_url(request, slug)
+    require(request, "leerkring.view_auditevent", circle, circle)
     events = AuditEvent.objects.filter(circle=circle).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
     return render(request, "municipalities/audit_log.html", {"circle": circle, "page": page})

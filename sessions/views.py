@@ -6,7 +6,6 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerkring import audit
 from leerkring import services as core_services
 from leerkring.models import Circle, User
+from leerkring.permissions import circle_from_url, require
 from municipalities.rules import membership_in
 from sessions import ical, services
 from sessions.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SeriesForm
@@ -26,32 +25,15 @@ from sessions.models import AgendaItem, Meeting, Outcome, Registration
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _circle(request: HttpRequest, slug: str) -> Circle:
-    return get_object_or_404(Circle.objects.visible_to(request.user), slug=slug)
-
-
 def _meeting(request: HttpRequest, circle: Circle, pk: int) -> Meeting:
     return get_object_or_404(
         Meeting.objects.visible_to(request.user).distinct(), circle=circle, pk=pk
     )
 
 
-def _require(request: HttpRequest, permission: str, obj, circle: Circle) -> None:
-    if not request.user.has_perm(permission, obj):
-        audit.record(
-            "permission.denied",
-            actor=request.user,
-            circle=circle,
-            request=request,
-            permission=permission,
-            path=request.path,
-        )
-        raise PermissionDenied
-
-
 @login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meetings = circle.meetings.select_related("host").annotate(
         confirmed=Count("registrations", filter=Q(registrations__status="confirmed"))
     )
@@ -75,7 +57,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
     registrations = list(meeting.registrations.select_related("user"))
     mine = next((r for r in registrations if r.user_id == request.user.pk), None)
@@ -107,9 +89,9 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk) if pk else None
-    _require(
+    require(
         request,
         "meetings.change_meeting" if meeting else "meetings.add_meeting",
         meeting or circle,
@@ -128,8 +110,8 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
 @login_required
 @GET_POST
 def plan_series(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
-    _require(request, "meetings.add_meeting", circle, circle)
+    circle = circle_from_url(request, slug)
+    require(request, "meetings.add_meeting", circle, circle)
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,9 +140,9 @@ def plan_series(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.change_meeting", meeting, circle)
+    require(request, "meetings.change_meeting", meeting, circle)
     try:
         services.cancel_meeting(meeting, by=request.user, request=request)
     except services.MeetingError as error:
@@ -175,9 +157,9 @@ def meeting_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.change_meeting", meeting, circle)
+    require(request, "meetings.change_meeting", meeting, circle)
     form = AgendaItemForm(request.POST or None, circle=circle)
     if request.method == "POST" and form.is_valid():
         services.add_agenda_item(meeting, form.save(commit=False))
@@ -195,9 +177,9 @@ def agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def agenda_item(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
     """Move an item up or down, or remove it (the button pressed says which)."""
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.change_meeting", meeting, circle)
+    require(request, "meetings.change_meeting", meeting, circle)
     agenda_item = get_object_or_404(AgendaItem, meeting=meeting, pk=item)
     action = request.POST.get("action")
     if action in ("up", "down"):
@@ -211,9 +193,9 @@ def agenda_item(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResp
 @login_required
 @require_POST
 def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.register", meeting, circle)
+    require(request, "meetings.register", meeting, circle)
     try:
         registration = services.register(request.user, meeting)
     except services.MeetingError as error:
@@ -235,7 +217,7 @@ def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unregister(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
     try:
         services.unregister(request.user, meeting)
@@ -269,9 +251,9 @@ def _municipality_of(registration: Registration, circle_id: int) -> str:
 
 @login_required
 def registrations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.view_registrations", meeting, circle)
+    require(request, "meetings.view_registrations", meeting, circle)
     rows = list(
         _registrations_for(request, meeting).prefetch_related("user__memberships__municipality")
     )
@@ -291,9 +273,9 @@ def registrations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def registrations_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.view_registrations", meeting, circle)
+    require(request, "meetings.view_registrations", meeting, circle)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="aanmeldingen-{meeting.pk}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
@@ -331,9 +313,9 @@ def _csv_safe(value: str) -> str:
 @login_required
 @GET_POST
 def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.change_meeting", meeting, circle)
+    require(request, "meetings.change_meeting", meeting, circle)
     confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
         "user"
     )
@@ -352,9 +334,9 @@ def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.change_meeting", meeting, circle)
+    require(request, "meetings.change_meeting", meeting, circle)
     form = MinutesForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         form.instance.minutes = form.cleaned_data["minutes"]
@@ -369,9 +351,9 @@ def minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
-    _require(request, "meetings.change_meeting", meeting, circle)
+    require(request, "meetings.change_meeting", meeting, circle)
     form = OutcomeForm(request.POST, circle=circle)
     if form.is_valid():
         services.add_outcome(meeting, form.save(commit=False), by=request.user)
@@ -388,14 +370,14 @@ def outcome_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agreement_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     outcome = get_object_or_404(
         Outcome.objects.select_related("meeting", "meeting__circle"),
         meeting__circle=circle,
         pk=pk,
         kind=Outcome.Kind.AGREEMENT,
     )
-    _require(request, "meetings.close_agreement", outcome, circle)
+    require(request, "meetings.close_agreement", outcome, circle)
     try:
         services.close_agreement(outcome, by=request.user)
     except services.MeetingError as error:
@@ -409,7 +391,7 @@ def agreement_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
     response = HttpResponse(
         ical.as_calendar([meeting], meeting.title), content_type="text/calendar; charset=utf-8"

@@ -1,0 +1,28 @@
+"""The two checks every circle page starts with, shared by the apps' views."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from leerkring import audit
+from leerkring.models import Circle
+
+
+def circle_from_url(request: HttpRequest, slug: str) -> Circle:
+    """The circle in the URL, if the person belongs to it; a 404 otherwise, so nothing reveals
+    that a circle exists to someone outside it."""
+    return get_object_or_404(Circle.objects.visible_to(request.user), slug=slug)
+
+
+def require(request: HttpRequest, permission: str, obj, circle: Circle) -> None:
+    """Let the request through, or refuse with 403 and keep a record of the attempt."""
+    if not request.user.has_perm(permission, obj):
+        audit.record(
+            "permission.denied",
+            actor=request.user,
+            circle=circle,
+            request=request,
+            permission=permission,
+            path=request.path,
+        )
+        raise PermissionDenied
