@@ -3,7 +3,7 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections
+from django.db import connection
 from django.utils import timezone
 
 from sessions import services
@@ -100,7 +100,7 @@ def test_never_more_registrations_than_seats_under_concurrency():
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # each thread has its own connection: give it back
 
     threads = [threading.Thread(target=press, args=(user,)) for user in people]
     for thread in threads:
