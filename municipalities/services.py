@@ -33,6 +33,7 @@ from municipalities.models import (
     StatusChange,
 )
 from municipalities.rules import forget_memberships, membership_in
+from municipalities.signals import membership_removed
 
 TOKEN_SALT = "municipalities.invitation"
 RENEWAL_REQUEST_INTERVAL = datetime.timedelta(hours=24)
@@ -222,6 +223,8 @@ def remove_membership(
             reason="role.removed",
         )
         membership.delete()
+        # Meetings (a lower app) release the person's seats at upcoming meetings.
+        membership_removed.send(sender=Membership, user=membership.user, circle=membership.circle)
     forget_memberships(membership.user)
 
 

@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     name = "sessions"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from sessions import receivers  # noqa: F401 - connects the signal receivers

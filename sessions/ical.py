@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from sessions.models import Meeting
@@ -25,7 +26,9 @@ def _event(meeting: Meeting) -> Event:
     # Aware datetimes: icalendar writes them in UTC, which every calendar converts back.
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
-    event.add("dtstamp", meeting.created_at)
+    event.add("dtstamp", timezone.now())
+    # Calendars replace an event they know only when its sequence goes up: one per change.
+    event.add("sequence", meeting.changes.count())
     location = ", ".join(part for part in (meeting.place, meeting.online_url) if part)
     if location:
         event.add("location", location)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -41,6 +42,7 @@ class Meeting(models.Model):
         _("capacity"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Leave empty for no limit. When full, people join a waiting list."),
     )
     description = models.TextField(_("description"), blank=True)
@@ -79,6 +81,10 @@ class Meeting(models.Model):
     @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
 
     @property
     def is_cancelled(self) -> bool:

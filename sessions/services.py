@@ -29,10 +29,16 @@ from sessions.models import (
 
 # What a change notice reports: registered people need to know when and where.
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "online_url")
+# Each reminder goes out while the meeting is this far away: (nearest, farthest). Outside its
+# window it is not sent late: a "week" reminder 2 days before, or "tomorrow" 2 hours before,
+# would say something untrue.
 REMINDERS = {
-    ReminderSent.Kind.WEEK: datetime.timedelta(days=7),
-    ReminderSent.Kind.DAY: datetime.timedelta(days=1),
+    ReminderSent.Kind.WEEK: (datetime.timedelta(days=6), datetime.timedelta(days=7)),
+    ReminderSent.Kind.DAY: (datetime.timedelta(hours=12), datetime.timedelta(days=1)),
 }
+# A reminder already sent for a start time this close to the current one counts as sent: the
+# change notice told the person the exact new time.
+SAME_REMINDER = datetime.timedelta(days=1)
 
 
 class MeetingError(Exception):
@@ -52,6 +58,8 @@ def save_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = No
             return meeting
         before = Meeting.objects.select_for_update().get(pk=meeting.pk)
         meeting.save()
+        if meeting.capacity != before.capacity:
+            fill_free_seats(meeting)
         changed = [f for f in NOTIFIED_FIELDS if getattr(before, f) != getattr(meeting, f)]
         audit.record("meeting.changed", actor=by, target=meeting, request=request, fields=changed)
         if changed and not meeting.is_past and not meeting.is_cancelled:
@@ -171,8 +179,8 @@ def register(user: User, meeting: Meeting) -> Registration:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.is_cancelled:
             raise MeetingError(_("This meeting has been cancelled."))
-        if meeting.is_past:
-            raise MeetingError(_("This meeting has already taken place."))
+        if meeting.has_started:
+            raise MeetingError(_("This meeting has already started or taken place."))
         if Registration.objects.filter(meeting=meeting, user=user).exists():
             raise MeetingError(_("You are already registered for this meeting."))
         confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).count()
@@ -194,25 +202,45 @@ def unregister(user: User, meeting: Meeting) -> Registration | None:
         registration = Registration.objects.filter(meeting=meeting, user=user).first()
         if registration is None:
             raise MeetingError(_("You are not registered for this meeting."))
-        if meeting.is_past:
-            raise MeetingError(_("This meeting has already taken place."))
-        freed_seat = registration.status == Registration.Status.CONFIRMED
+        if meeting.has_started:
+            raise MeetingError(_("This meeting has already started or taken place."))
         registration.delete()
         audit.record("meeting.unregistered", actor=user, target=meeting)
-        if not freed_seat:
-            return None
-        promoted = (
-            meeting.registrations.filter(status=Registration.Status.WAITLIST)
-            .select_related("user")
-            .order_by("created_at", "id")
-            .first()
-        )
-        if promoted is None:
-            return None
-        promoted.status = Registration.Status.CONFIRMED
-        promoted.save(update_fields=["status"])
-        _mail(promoted.user, "moved_up", {"meeting": meeting})
+        promoted = fill_free_seats(meeting)
+    return promoted[0] if promoted else None
+
+
+def fill_free_seats(meeting: Meeting) -> list[Registration]:
+    """Move people up from the waiting list, first come first served, while seats are free,
+    and tell each by e-mail. Call with the meeting row locked. Nothing moves for a meeting
+    that is cancelled or has started."""
+    if meeting.is_cancelled or meeting.has_started:
+        return []
+    waiting = (
+        meeting.registrations.filter(status=Registration.Status.WAITLIST)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+    if meeting.capacity is not None:
+        confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        waiting = waiting[: max(meeting.capacity - confirmed, 0)]
+    promoted = list(waiting)
+    for registration in promoted:
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status"])
+        _mail(registration.user, "moved_up", {"meeting": meeting})
     return promoted
+
+
+def release_registrations(user: User, circle: Circle) -> None:
+    """Someone left the circle: give up their seats at its upcoming meetings."""
+    with transaction.atomic():
+        meetings = Meeting.objects.select_for_update().filter(
+            circle=circle, registrations__user=user, starts_at__gt=timezone.now()
+        )
+        for meeting in meetings:
+            Registration.objects.filter(meeting=meeting, user=user).delete()
+            fill_free_seats(meeting)
 
 
 def set_attendance(meeting: Meeting, present_ids: set[int], *, by: User) -> None:
@@ -261,31 +289,29 @@ def send_due_reminders(now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     sent = 0
-    for kind, before in REMINDERS.items():
+    for kind, (nearest, farthest) in REMINDERS.items():
         registrations = (
             Registration.objects.filter(
                 status=Registration.Status.CONFIRMED,
                 user__meeting_reminders=True,
                 user__is_active=True,
                 meeting__cancelled_at__isnull=True,
-                meeting__starts_at__gt=now,
-                meeting__starts_at__lte=now + before,
+                meeting__starts_at__gt=now + nearest,
+                meeting__starts_at__lte=now + farthest,
             )
             .select_related("user", "meeting", "meeting__circle", "meeting__host")
             .order_by("meeting__starts_at", "id")
         )
-        if kind == ReminderSent.Kind.WEEK:
-            # Within a day of the meeting the day reminder says it all.
-            registrations = registrations.filter(
-                meeting__starts_at__gt=now + REMINDERS[ReminderSent.Kind.DAY]
-            )
-        already = set(
-            ReminderSent.objects.filter(kind=kind, registration__in=registrations).values_list(
-                "registration_id", "meeting_starts_at"
-            )
-        )
+        already: dict[int, list[datetime.datetime]] = {}
+        for registration_id, starts_at in ReminderSent.objects.filter(
+            kind=kind, registration__in=registrations
+        ).values_list("registration_id", "meeting_starts_at"):
+            already.setdefault(registration_id, []).append(starts_at)
         for registration in registrations:
-            if (registration.pk, registration.meeting.starts_at) not in already:
+            starts_at = registration.meeting.starts_at
+            if not any(
+                abs(starts_at - sent) < SAME_REMINDER for sent in already.get(registration.pk, [])
+            ):
                 sent += send_reminder(registration, kind)
     return sent
 
@@ -315,6 +341,11 @@ def send_change_notice(change_id: int) -> int:
             .get(pk=change_id)
         )
         if change.notified_at is not None:
+            return 0
+        if change.meeting.is_cancelled and not change.cancelled:
+            # Cancelled since: only the cancellation notice matters now.
+            change.notified_at = timezone.now()
+            change.save(update_fields=["notified_at"])
             return 0
         context = {
             "meeting": change.meeting,

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leerkring import services as core_services
 from leerkring.models import Circle, User
 from leerkring.permissions import circle_from_url, require
+from municipalities.models import Membership
 from municipalities.rules import membership_in
 from sessions import ical, services
 from sessions.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SeriesForm
@@ -231,7 +233,13 @@ def unregister(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _registrations_for(request: HttpRequest, meeting: Meeting):
     """Planners see everyone; a coordinator only their own municipality's people."""
     registrations = meeting.registrations.select_related("user").prefetch_related(
-        Prefetch("user__memberships", to_attr="circle_memberships")
+        Prefetch(
+            "user__memberships",
+            queryset=Membership.objects.filter(circle=meeting.circle).select_related(
+                "municipality"
+            ),
+            to_attr="circle_memberships",
+        )
     )
     if not request.user.has_perm("meetings.change_meeting", meeting):
         me = membership_in(request.user, meeting)
@@ -254,9 +262,7 @@ def registrations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
     require(request, "meetings.view_registrations", meeting, circle)
-    rows = list(
-        _registrations_for(request, meeting).prefetch_related("user__memberships__municipality")
-    )
+    rows = list(_registrations_for(request, meeting))
     for row in rows:
         row.municipality_name = _municipality_of(row, circle.pk)
     return render(
@@ -290,15 +296,14 @@ def registrations_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _("Attended"),
         ]
     )
-    rows = _registrations_for(request, meeting).prefetch_related("user__memberships__municipality")
-    for row in rows:
+    for row in _registrations_for(request, meeting):
         writer.writerow(
             [
                 _csv_safe(row.user.name),
-                row.user.email,
+                _csv_safe(row.user.email),
                 _csv_safe(_municipality_of(row, circle.pk)),
                 row.get_status_display(),
-                row.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
                 {True: _("yes"), False: _("no"), None: ""}[row.attended],
             ]
         )
@@ -307,7 +312,7 @@ def registrations_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _csv_safe(value: str) -> str:
     # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @login_required

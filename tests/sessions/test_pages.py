@@ -154,6 +154,7 @@ def test_csv_cells_cannot_smuggle_formulas(world, as_role):
         .content.decode("utf-8-sig")
     )
     assert "'=HYPERLINK" in body
+    assert ";=HYPERLINK" not in body
 
 
 def test_attendance_is_recorded_per_person(world, as_role):
@@ -251,6 +252,19 @@ def test_switch_reminders_off(world, as_role):
     as_role("participant").post(reverse("my_calendar"), {"action": "reminders_off"})
     world.participant.refresh_from_db()
     assert world.participant.meeting_reminders is False
+
+
+def test_registration_list_query_count_does_not_grow(world, as_role, django_assert_max_num_queries):
+    client = as_role("organiser")
+    RegistrationFactory(meeting=world.meeting)  # with none, Django skips the prefetch query
+    for name in ("registrations", "registrations_csv"):
+        page = url(name, world, pk=world.meeting.pk)
+        with django_assert_max_num_queries(30) as small:
+            client.get(page)
+        for _ in range(10):
+            RegistrationFactory(meeting=world.meeting)
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            client.get(page)
 
 
 def test_meeting_page_query_count_does_not_grow(world, as_role, django_assert_max_num_queries):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from sessions import services
-from sessions.models import Registration
+from sessions.models import Meeting, Registration
 from tests.factories import MeetingFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,56 @@ def test_never_more_registrations_than_seats_under_concurrency():
     assert errors == []
     statuses = sorted(Registration.objects.values_list("status", flat=True))
     assert statuses == ["confirmed"] * 2 + ["waitlist"] * 4
+
+
+def test_raising_the_capacity_moves_people_up(django_capture_on_commit_callbacks):
+    meeting = MeetingFactory(capacity=1)
+    people = UserFactory.create_batch(3)
+    for person in people:
+        services.register(person, meeting)
+    meeting.capacity = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_meeting(meeting, by=UserFactory())
+    statuses = [Registration.objects.get(user=p).status for p in people]
+    assert statuses == ["confirmed", "confirmed", "waitlist"]
+    assert [m.to for m in mail.outbox] == [[people[1].email]]
+
+
+def test_after_lowering_the_capacity_a_cancellation_does_not_overfill():
+    meeting = MeetingFactory(capacity=2)
+    people = UserFactory.create_batch(3)
+    for person in people:
+        services.register(person, meeting)
+    meeting.capacity = 1
+    services.save_meeting(meeting, by=UserFactory())
+    services.unregister(people[0], meeting)
+    assert Registration.objects.filter(status="confirmed").count() == 1
+
+
+def test_nobody_moves_up_for_a_cancelled_meeting(django_capture_on_commit_callbacks):
+    meeting = MeetingFactory(capacity=1)
+    first, second = UserFactory.create_batch(2)
+    services.register(first, meeting)
+    services.register(second, meeting)
+    services.cancel_meeting(meeting, by=UserFactory())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.unregister(first, Meeting.objects.get(pk=meeting.pk))
+    assert Registration.objects.get(user=second).status == "waitlist"
+    assert mail.outbox == []
+
+
+def test_leaving_the_circle_gives_up_seats_at_upcoming_meetings(django_capture_on_commit_callbacks):
+    from municipalities import services as circle_services
+    from tests.factories import MembershipFactory
+
+    meeting = MeetingFactory(capacity=1)
+    leaving = MembershipFactory(circle=meeting.circle, role="trainer")
+    waiting = UserFactory()
+    services.register(leaving.user, meeting)
+    services.register(waiting, meeting)
+    researcher = MembershipFactory(circle=meeting.circle, role="researcher").user
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_services.remove_membership(leaving, by=researcher)
+    assert not Registration.objects.filter(user=leaving.user).exists()
+    assert Registration.objects.get(user=waiting).status == "confirmed"

@@ -60,7 +60,7 @@ def test_a_moved_meeting_gets_a_change_notice_and_new_reminders(
     meeting, django_capture_on_commit_callbacks
 ):
     registration = RegistrationFactory(meeting=meeting)
-    run_at(START - datetime.timedelta(days=6), django_capture_on_commit_callbacks)
+    run_at(START - datetime.timedelta(days=6, hours=1), django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
     organiser = UserFactory()
     moment = START - datetime.timedelta(days=5)
@@ -72,7 +72,7 @@ def test_a_moved_meeting_gets_a_change_notice_and_new_reminders(
     assert "maandag 22 maart 2027, 13:30" in mail.outbox[1].body
     assert "maandag 15 maart 2027, 13:30" in mail.outbox[1].body  # what it was
     # The new date gets its own week reminder.
-    run_at(START + datetime.timedelta(days=1), django_capture_on_commit_callbacks)
+    run_at(START + datetime.timedelta(hours=12), django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 3
     assert ReminderSent.objects.filter(registration=registration, kind="week").count() == 2
 
@@ -146,3 +146,32 @@ def test_reminder_run_query_count_is_bounded(django_assert_max_num_queries):
         services.send_due_reminders()
     per_reminder = (len(captured.captured_queries) - 6) / 12
     assert per_reminder <= 8
+
+
+def test_a_small_move_does_not_send_the_same_reminder_again(
+    meeting, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(meeting=meeting)
+    moment = START - datetime.timedelta(days=6, hours=12)
+    run_at(moment, django_capture_on_commit_callbacks)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=START + datetime.timedelta(minutes=30),
+        ends_at=START + datetime.timedelta(hours=3, minutes=30),
+    )
+    assert run_at(moment + datetime.timedelta(hours=1), django_capture_on_commit_callbacks) == 0
+
+
+def test_no_late_reminders_with_untrue_wording(meeting, django_capture_on_commit_callbacks):
+    """Registered two days before: no "in a week"; two hours before: no "tomorrow"."""
+    RegistrationFactory(meeting=meeting)
+    assert run_at(START - datetime.timedelta(days=2), django_capture_on_commit_callbacks) == 0
+    assert run_at(START - datetime.timedelta(hours=2), django_capture_on_commit_callbacks) == 0
+
+
+def test_subjects_are_plain_text(django_capture_on_commit_callbacks):
+    meeting = MeetingFactory(
+        title='R&D "live"', starts_at=START, ends_at=START + datetime.timedelta(hours=2)
+    )
+    RegistrationFactory(meeting=meeting)
+    run_at(START - datetime.timedelta(hours=20), django_capture_on_commit_callbacks)
+    assert mail.outbox[0].subject == 'Morgen: R&D "live"'
