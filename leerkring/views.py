@@ -35,7 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .distinct()
         .first()
     )
-    agreements = Outcome.objects.open_agreements().filter(assignee=request.user)
+    agreements = Outcome.objects.open_agreements().mine(request.user)
     return render(
         request,
         "leerkring/dashboard.html",

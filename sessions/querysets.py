@@ -24,6 +24,10 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class OutcomeQuerySet(models.QuerySet):
+    def mine(self, user: User) -> OutcomeQuerySet:
+        """Assigned to the person, in circles they still belong to."""
+        return self.filter(assignee=user, meeting__circle__memberships__user=user)
+
     def open_agreements(self) -> OutcomeQuerySet:
         return self.filter(kind="agreement", status="open").select_related(
             "assignee", "meeting", "meeting__circle"

@@ -433,9 +433,11 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your reminder setting has been saved."))
         return redirect("my_calendar")
     feed_url = settings.SITE_URL + reverse("calendar_feed", args=[request.user.calendar_token])
-    agreements = Outcome.objects.open_agreements().filter(assignee=request.user)
+    agreements = Outcome.objects.open_agreements().mine(request.user)
     upcoming = (
-        Meeting.objects.filter(registrations__user=request.user).upcoming().select_related("circle")
+        Registration.objects.filter(user=request.user, meeting__ends_at__gt=timezone.now())
+        .select_related("meeting", "meeting__circle")
+        .order_by("meeting__starts_at")
     )
     return render(
         request,

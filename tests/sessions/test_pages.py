@@ -277,3 +277,10 @@ def test_meeting_page_query_count_does_not_grow(world, as_role, django_assert_ma
         OutcomeFactory(meeting=world.meeting, kind="agreement", assignee=UserFactory())
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(page)
+
+
+def test_my_calendar_says_when_i_am_on_the_waiting_list(world, as_role):
+    RegistrationFactory(meeting=world.meeting, user=world.participant, status="waitlist")
+    html = as_role("participant").get(reverse("my_calendar")).content.decode()
+    assert "Voorjaarsbijeenkomst" in html
+    assert "op de wachtlijst" in html
