@@ -80,6 +80,10 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "waitlist": len(registrations) - confirmed,
         "seats_left": None if meeting.capacity is None else max(meeting.capacity - confirmed, 0),
         "can_change": request.user.has_perm("meetings.change_meeting", meeting),
+        # Whether the notices about changes went out: a failed task shows here as "not yet".
+        "changes": meeting.changes.order_by("-created_at")[:5]
+        if request.user.has_perm("meetings.change_meeting", meeting)
+        else [],
         "can_see_registrations": request.user.has_perm("meetings.view_registrations", meeting),
         "outcome_form": OutcomeForm(circle=circle)
         if request.user.has_perm("meetings.change_meeting", meeting)

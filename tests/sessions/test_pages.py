@@ -284,3 +284,17 @@ def test_my_calendar_says_when_i_am_on_the_waiting_list(world, as_role):
     html = as_role("participant").get(reverse("my_calendar")).content.decode()
     assert "Voorjaarsbijeenkomst" in html
     assert "op de wachtlijst" in html
+
+
+def test_the_organiser_sees_whether_change_notices_went_out(world, as_role):
+    from sessions.models import MeetingChange
+
+    pending = MeetingChange.objects.create(
+        meeting=world.meeting, previous_starts_at=world.meeting.starts_at
+    )
+    page = url("detail", world, pk=world.meeting.pk)
+    assert "nog niet verstuurd" in as_role("organiser").get(page).content.decode()
+    MeetingChange.objects.filter(pk=pending.pk).update(notified_at=timezone.now())
+    assert "nog niet verstuurd" not in as_role("organiser").get(page).content.decode()
+    as_role("organiser").logout()
+    assert "Berichten aan aangemelde" not in as_role("participant").get(page).content.decode()
