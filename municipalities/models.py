@@ -172,6 +172,10 @@ class Role(models.TextChoices):
 
 # Roles that belong to one municipality in the circle.
 MUNICIPAL_ROLES = (Role.COORDINATOR, Role.PARTICIPANT)
+# Memberships and invitations: a municipality exactly when the role is a municipal one.
+MUNICIPALITY_IFF_MUNICIPAL_ROLE = Q(role__in=MUNICIPAL_ROLES, municipality__isnull=False) | (
+    ~Q(role__in=MUNICIPAL_ROLES) & Q(municipality__isnull=True)
+)
 
 
 class Membership(models.Model):
@@ -210,10 +214,7 @@ class Membership(models.Model):
                 violation_error_message=_("This person already has a role in the circle."),
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(role__in=MUNICIPAL_ROLES, municipality__isnull=False)
-                    | (~Q(role__in=MUNICIPAL_ROLES) & Q(municipality__isnull=True))
-                ),
+                condition=MUNICIPALITY_IFF_MUNICIPAL_ROLE,
                 name="membership_municipality_iff_municipal_role",
                 violation_error_message=_(
                     "Coordinators and civil servants belong to a municipality; other roles do not."
@@ -302,10 +303,7 @@ class Invitation(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(role__in=MUNICIPAL_ROLES, municipality__isnull=False)
-                    | (~Q(role__in=MUNICIPAL_ROLES) & Q(municipality__isnull=True))
-                ),
+                condition=MUNICIPALITY_IFF_MUNICIPAL_ROLE,
                 name="invitation_municipality_iff_municipal_role",
             ),
         ]

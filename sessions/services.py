@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from leerkring import audit
@@ -117,18 +118,12 @@ def plan_series(
                 meeting = Meeting(
                     circle=circle,
                     kind=Meeting.Kind.REFLECTION,
-                    title=f"{title} {_month_name(month)} {year}",
+                    title=f"{title} {MONTHS[month]} {year}",
                     starts_at=datetime.datetime.combine(date, start, tzinfo=zone),
                     ends_at=datetime.datetime.combine(date, end, tzinfo=zone),
                 )
                 planned.append(save_meeting(meeting, by=by))
     return planned
-
-
-def _month_name(month: int) -> str:
-    from django.utils.dates import MONTHS
-
-    return str(MONTHS[month])
 
 
 # --- Agenda -------------------------------------------------------------------------------------

@@ -183,3 +183,12 @@ def test_researcher_edits_the_core_questions_with_the_circle(world, as_role):
     response = as_role("researcher").post(url, data)
     assert response.status_code == 200
     assert CoreQuestion.objects.filter(number=2).exists()
+
+
+def test_a_refusal_shows_our_403_page(world, as_role):
+    response = as_role("participant").get(
+        reverse("municipalities:intake_notes", args=[world.circle.slug, "GM0758"])
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Geen toegang" in html and '<main id="main"' in html

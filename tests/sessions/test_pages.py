@@ -298,3 +298,15 @@ def test_the_organiser_sees_whether_change_notices_went_out(world, as_role):
     assert "nog niet verstuurd" not in as_role("organiser").get(page).content.decode()
     as_role("organiser").logout()
     assert "Berichten aan aangemelde" not in as_role("participant").get(page).content.decode()
+
+
+def test_series_with_end_before_start_is_an_error_on_the_field(world, as_role):
+    response = as_role("organiser").post(
+        url("plan_series", world),
+        {"title": "Leerkring", "months": ["3"], "day": "15", "start": "17:00", "end": "13:00"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_end_error"' in html
+    assert 'value="Leerkring"' in html
+    assert not Meeting.objects.filter(title__startswith="Leerkring ").exists()
