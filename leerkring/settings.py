@@ -72,9 +72,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "leerkring.middleware.DutchFirstLocaleMiddleware",
+    # Before anything that reads the session, the user or a form: no NUL reaches a query.
+    "leerkring.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the MFA and allauth middleware, so their redirects to logged-in people count too.
+    "leerkring.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -238,14 +242,20 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "meeting-reminders": {"task": "sessions.tasks.send_reminders", "schedule": 15 * 60},
-}
+# Apps add their periodic tasks to the registry (leerkring/registry.py); leerkring/celery.py
+# hands them to beat when it starts.
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# The language switcher is a form posted to the server: no script needs to read this cookie.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# A refused form (expired page, cookies off) explains itself in our layout, in Dutch.
+CSRF_FAILURE_VIEW = "leerkring.views.csrf_failure"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The health check is probed over plain HTTP from inside the deployment.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -8,8 +8,7 @@ from django.views.i18n import set_language
 
 from leerkring import health
 from leerkring import services as core_services
-from municipalities.models import Membership
-from sessions.models import Meeting, Outcome
+from leerkring.registry import registry, render_sections
 
 
 @require_GET
@@ -22,24 +21,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    # The roof of the project: it may gather from every app.
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("circle", "municipality")
-        .order_by("-circle__start_date")
+    """What the person can do next, across their circles: each app adds its own tasks
+    (registry sections), then the circles themselves."""
+    memberships = list(
+        request.user.memberships.select_related("circle", "municipality").order_by(
+            "-circle__start_date", "circle__name"
+        )
     )
-    next_meeting = (
-        Meeting.objects.visible_to(request.user)
-        .upcoming()
-        .filter(cancelled_at__isnull=True)
-        .distinct()
-        .first()
-    )
-    agreements = Outcome.objects.open_agreements().mine(request.user)
+    home_tab = registry.circle_tabs()[0] if registry.circle_tabs() else None
+    circles = [
+        {"membership": m, "circle": m.circle, "url": home_tab.url(m.circle) if home_tab else ""}
+        for m in memberships
+    ]
     return render(
         request,
         "leerkring/dashboard.html",
-        {"memberships": memberships, "next_meeting": next_meeting, "agreements": agreements},
+        {
+            "circles": circles,
+            "sections": render_sections(request, registry.dashboard_sections(), memberships),
+        },
     )
 
 
@@ -70,3 +70,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check, in our layout. It is nearly always a page left open
+    too long or cookies that are blocked, so the page says that and how to go on; the reason
+    itself is for the log (Django records it under django.security.csrf)."""
+    return render(request, "403_csrf.html", status=403)

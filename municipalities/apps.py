@@ -6,3 +6,8 @@ class MunicipalitiesConfig(AppConfig):
     name = "municipalities"
     label = "municipalities"
     verbose_name = _("Municipalities")
+
+    def ready(self) -> None:
+        from municipalities import plugins
+
+        plugins.register()

@@ -75,6 +75,18 @@ def sent_by_them(user, invitation) -> bool:
 
 
 is_own_coordinator = is_coordinator & is_own_municipality
+is_participant = _has_role(Role.PARTICIPANT)
+
+
+@rules.predicate
+def is_a_researcher(user, membership) -> bool:
+    """The membership (whose e-mail address is asked for) is a researcher's."""
+    return membership is not None and membership.role == Role.RESEARCHER
+
+
+@rules.predicate
+def is_a_coordinator(user, membership) -> bool:
+    return membership is not None and membership.role == Role.COORDINATOR
 
 # Circle (obj: Circle)
 rules.add_perm("leerkring.view_circle", is_circle_member)
@@ -85,8 +97,15 @@ rules.add_perm("municipalities.manage_participation", is_researcher)
 rules.add_perm("municipalities.change_municipality", is_researcher | is_own_coordinator)
 rules.add_perm("municipalities.manage_members", is_researcher | is_own_coordinator)
 # Membership (obj: Membership)
+# Everyone in the circle can write to its researchers (they run it); a civil servant can write
+# to the coordinator of their own municipality (the person to ask first).
 rules.add_perm(
-    "municipalities.view_member_email", is_researcher | is_organiser | is_own_coordinator
+    "municipalities.view_member_email",
+    is_researcher
+    | is_organiser
+    | is_own_coordinator
+    | (is_circle_member & is_a_researcher)
+    | (is_participant & is_own_municipality & is_a_coordinator),
 )
 rules.add_perm("municipalities.delete_membership", is_researcher)
 # Invitations (obj: Circle to invite; which roles and where is decided by services.can_invite)

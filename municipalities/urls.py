@@ -1,5 +1,6 @@
 from django.urls import path
 
+import leerkring.converters  # noqa: F401 - registers the strict converters used below
 from municipalities import views
 
 app_name = "municipalities"
@@ -7,24 +8,25 @@ app_name = "municipalities"
 urlpatterns = [
     path("<slug:slug>/", views.circle_detail, name="circle"),
     path("<slug:slug>/bewerken/", views.circle_edit, name="circle_edit"),
+    path("<slug:slug>/deelnemers/", views.participants, name="participants"),
     path("<slug:slug>/logboek/", views.audit_log, name="audit_log"),
     path("<slug:slug>/gemeenten/toevoegen/", views.participation_add, name="participation_add"),
     path("<slug:slug>/gemeenten/nieuw/", views.municipality_new, name="municipality_new"),
-    path("<slug:slug>/gemeenten/<str:cbs_code>/", views.municipality_detail, name="municipality"),
+    path("<slug:slug>/gemeenten/<cbs:cbs_code>/", views.municipality_detail, name="municipality"),
     path(
-        "<slug:slug>/gemeenten/<str:cbs_code>/bewerken/",
+        "<slug:slug>/gemeenten/<cbs:cbs_code>/bewerken/",
         views.municipality_edit,
         name="municipality_edit",
     ),
     path(
-        "<slug:slug>/gemeenten/<str:cbs_code>/status/",
+        "<slug:slug>/gemeenten/<cbs:cbs_code>/status/",
         views.participation_status,
         name="participation_status",
     ),
-    path("<slug:slug>/gemeenten/<str:cbs_code>/intake/", views.intake_notes, name="intake_notes"),
-    path("<slug:slug>/gemeenten/<str:cbs_code>/leden/", views.members, name="members"),
+    path("<slug:slug>/gemeenten/<cbs:cbs_code>/intake/", views.intake_notes, name="intake_notes"),
+    path("<slug:slug>/gemeenten/<cbs:cbs_code>/leden/", views.members, name="members"),
     path(
-        "<slug:slug>/gemeenten/<str:cbs_code>/uitnodigen/",
+        "<slug:slug>/gemeenten/<cbs:cbs_code>/uitnodigen/",
         views.invite_to_municipality,
         name="invite_to_municipality",
     ),
@@ -44,6 +46,12 @@ urlpatterns = [
 
 # The link in the e-mail: no circle in the address, no account needed to open it.
 public_urlpatterns = [
-    path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("uitnodiging/<str:token>/nieuwe-link/", views.invitation_renew, name="invitation_renew"),
+    path(
+        "uitnodiging/<invitation_token:token>/", views.invitation_accept, name="invitation_accept"
+    ),
+    path(
+        "uitnodiging/<invitation_token:token>/nieuwe-link/",
+        views.invitation_renew,
+        name="invitation_renew",
+    ),
 ]

@@ -4,6 +4,7 @@ Every view takes the circle (and municipality) from the URL, limited to the circ
 belongs to (404 otherwise), then asks the permission layer (403, recorded in the audit log).
 """
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.utils import complete_signup
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leerkring import services as core_services
 from leerkring.models import AuditEvent, Circle
 from leerkring.permissions import circle_from_url, require
+from leerkring.registry import registry, render_sections
 from municipalities import services
 from municipalities.forms import (
     AcceptInvitationForm,
@@ -53,6 +55,22 @@ def _participation(request: HttpRequest, circle: Circle, cbs_code: str) -> Parti
 
 @login_required
 def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The circle's overview: what it is, whom to ask, and what the apps add (its upcoming
+    meetings, for one)."""
+    circle = circle_from_url(request, slug)
+    context = {
+        "circle": circle,
+        "me": membership_in(request.user, circle),
+        "sections": render_sections(request, registry.overview_sections(), circle),
+        "may_edit_circle": request.user.has_perm("leerkring.change_circle", circle),
+    }
+    return render(request, "municipalities/circle_detail.html", context)
+
+
+@login_required
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who takes part: the municipalities with their status, the members by role, and for
+    researchers the invitations still open."""
     circle = circle_from_url(request, slug)
     me = membership_in(request.user, circle)
     participations = list(
@@ -86,15 +104,9 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "counting": counting,
         "is_researcher": is_researcher,
         "invitations": invitations,
-        # Others from the person's own municipality (for "my circle").
-        "colleagues": [
-            m
-            for m in members
-            if me.municipality_id and m.municipality_id == me.municipality_id and m != me
-        ],
         "can_invite": request.user.has_perm("municipalities.add_invitation", circle),
     }
-    return render(request, "municipalities/circle_detail.html", context)
+    return render(request, "municipalities/participants.html", context)
 
 
 @login_required
@@ -138,7 +150,7 @@ def participation_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request, _("%(name)s has been added.") % {"name": participation.municipality}
             )
-            return redirect("municipalities:circle", circle.slug)
+            return redirect("municipalities:participants", circle.slug)
     return render(
         request, "municipalities/participation_add.html", {"circle": circle, "form": form}
     )
@@ -363,7 +375,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and _send_invitation(request, circle, form):
         if fixed:
             return redirect("municipalities:members", circle.slug, fixed.cbs_code)
-        return redirect("municipalities:circle", circle.slug)
+        return redirect("municipalities:participants", circle.slug)
     return render(request, "municipalities/invite.html", {"circle": circle, "form": form})
 
 
@@ -380,7 +392,7 @@ def _back_to_invitations(invitation: Invitation):
         return redirect(
             "municipalities:members", invitation.circle.slug, invitation.municipality.cbs_code
         )
-    return redirect("municipalities:circle", invitation.circle.slug)
+    return redirect("municipalities:participants", invitation.circle.slug)
 
 
 @login_required
@@ -435,7 +447,7 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request,
                 _("%(name)s no longer has a role in the circle.") % {"name": membership.user},
             )
-        return redirect("municipalities:circle", circle.slug)
+        return redirect("municipalities:participants", circle.slug)
     return render(
         request,
         "municipalities/membership_remove.html",
@@ -486,7 +498,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             % {"email": invitation.email},
         )
         return redirect_to_login(request.get_full_path(), reverse("account_login"))
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = AcceptInvitationForm(
+        request.POST or None, email=invitation.email, initial={"name": invitation.name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation_with_new_account(
@@ -498,6 +512,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.ServiceError as error:
             messages.error(request, str(error))
         else:
+            # The password was typed just now: MFA set-up must not ask for it again.
+            get_account_adapter(request).record_new_password(request, user)
             # allauth logs the new account in, as after any sign-up.
             return complete_signup(
                 request,

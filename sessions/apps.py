@@ -8,4 +8,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from sessions import receivers  # noqa: F401 - connects the signal receivers
+        from sessions import plugins, receivers  # noqa: F401 - receivers connect on import
+
+        plugins.register()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring import services as core_services
 from leerkring.models import Circle, User
+from leerkring.navigation import redirect_back
 from leerkring.permissions import circle_from_url, require
 from municipalities.models import Membership
 from municipalities.rules import membership_in
@@ -217,7 +218,7 @@ def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     "comes free."
                 ),
             )
-    return redirect(meeting)
+    return redirect_back(request, meeting)
 
 
 @login_required
@@ -231,7 +232,7 @@ def unregister(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("You have been unregistered."))
-    return redirect(meeting)
+    return redirect_back(request, meeting)
 
 
 def _registrations_for(request: HttpRequest, meeting: Meeting):
@@ -395,7 +396,7 @@ def agreement_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, _("The agreement is marked as done."))
     if request.POST.get("from") == "calendar":
         return redirect("my_calendar")
-    return redirect(outcome.meeting)
+    return redirect_back(request, outcome.meeting)
 
 
 @login_required

@@ -97,6 +97,7 @@ EXPECTED: dict[str, Case] = {
     "set_language": Case(everyone("ok"), method="post", data={"language": "en"}),
     # A circle's people
     "municipalities:circle": Case(MEMBERS_ONLY, circle),
+    "municipalities:participants": Case(MEMBERS_ONLY, circle),
     "municipalities:circle_edit": Case(only("researcher"), circle),
     "municipalities:audit_log": Case(only("researcher"), circle),
     "municipalities:participation_add": Case(only("researcher"), circle),

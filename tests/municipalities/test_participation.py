@@ -76,7 +76,7 @@ def test_circle_counts_participating_municipalities_against_its_target(world, as
     services.add_participation(world.circle, MunicipalityFactory(), by=world.researcher)
     html = (
         as_role("participant")
-        .get(reverse("municipalities:circle", args=[world.circle.slug]))
+        .get(reverse("municipalities:participants", args=[world.circle.slug]))
         .content.decode()
     )
     assert "2 gemeenten nemen deel; de leerkring zoekt er 5 tot 8." in html

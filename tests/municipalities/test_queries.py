@@ -41,9 +41,10 @@ def count_queries(client, url, django_assert_max_num_queries, limit):
     return len(captured.captured_queries)
 
 
+@pytest.mark.parametrize("page", ["municipalities:circle", "municipalities:participants"])
 @pytest.mark.parametrize("viewer", [Role.RESEARCHER, Role.PARTICIPANT])
 def test_circle_overview_with_8_municipalities_and_200_members(
-    client, django_assert_max_num_queries, settings_no_mfa, viewer
+    client, django_assert_max_num_queries, settings_no_mfa, viewer, page
 ):
     circle = CircleFactory()
     small_place = ParticipationFactory(circle=circle).municipality
@@ -55,7 +56,7 @@ def test_circle_overview_with_8_municipalities_and_200_members(
         municipality=small_place if viewer == Role.PARTICIPANT else None,
     )
     client.force_login(me)
-    url = reverse("municipalities:circle", args=[circle.slug])
+    url = reverse(page, args=[circle.slug])
     small = count_queries(client, url, django_assert_max_num_queries, 12)
     populate(circle, municipalities=7, members=200, invitations=10)
     large = count_queries(client, url, django_assert_max_num_queries, small)

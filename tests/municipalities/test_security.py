@@ -153,7 +153,7 @@ def test_people_without_a_name_are_not_shown_by_their_email(world, as_role):
     world.trainer.save()
     html = (
         as_role("participant")
-        .get(reverse("municipalities:circle", args=[world.circle.slug]))
+        .get(reverse("municipalities:participants", args=[world.circle.slug]))
         .content.decode()
     )
     assert "trainer@example.org" not in html

@@ -1,15 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
+from leerkring import demo
 from leerkring.demo import DEFAULT_PASSWORD, DemoContext
-
-# Each app's seeder, in the direction of dependency. Dotted strings: the core imports no app.
-SEEDERS = [
-    "leerkring.demo.seed",
-    "municipalities.demo.seed",
-    "sessions.demo.seed",
-]
+from leerkring.registry import registry
 
 
 class Command(BaseCommand):
@@ -27,8 +21,10 @@ class Command(BaseCommand):
             password=password or DEFAULT_PASSWORD, reset_passwords=password is not None
         )
         with transaction.atomic():
-            for dotted_path in SEEDERS:
-                import_string(dotted_path)(context)
+            # The core's own data first, then each app's seeder in the direction of dependency.
+            demo.seed(context)
+            for seed in registry.demo_seeders():
+                seed(context)
         width = max(len(role) for role, _user in context.accounts)
         for role, user in context.accounts:
             self.stdout.write(f"{role.ljust(width)}  {user.email}")
