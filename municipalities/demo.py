@@ -1,9 +1,22 @@
-"""Demo data: the municipalities from the source texts, their participation and people."""
+"""Demo data: the municipalities from the source texts, their participation and people, and
+two invitations Breda's coordinator sent that have not been accepted yet."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
 
 from leerkring.demo import COURSE_SLUG, FIRST_CIRCLE_SLUG, DemoContext
 from leerkring.models import Circle, User
 from municipalities import services
-from municipalities.models import Membership, Municipality, Participation, Province, Role
+from municipalities.models import (
+    Invitation,
+    Membership,
+    Municipality,
+    Participation,
+    Province,
+    Role,
+)
 
 # (name, CBS code, province, inhabitants, website)
 MUNICIPALITIES = [
@@ -21,7 +34,7 @@ MUNICIPALITIES = [
     ("Zwolle", "GM0193", Province.OVERIJSSEL, 132_411, "https://www.zwolle.nl"),
 ]
 
-# The first circle: recruitment as it might have stood; the course: the five big cities.
+# The first circle: recruitment as it might stand; the course (running now): the five big cities.
 FIRST_CIRCLE_STATUS = {
     "GM0758": Participation.Status.PARTICIPATING,  # Breda
     "GM0855": Participation.Status.PARTICIPATING,  # Tilburg
@@ -75,7 +88,7 @@ def seed(context: DemoContext) -> None:
     for code, status in FIRST_CIRCLE_STATUS.items():
         _participate(first, municipalities[code], status, researcher)
     for code in COURSE_MUNICIPALITIES:
-        _participate(course, municipalities[code], Participation.Status.COMPLETED, researcher)
+        _participate(course, municipalities[code], Participation.Status.PARTICIPATING, researcher)
 
     for circle, people in ((first, FIRST_CIRCLE_PEOPLE), (course, COURSE_PEOPLE)):
         for email, name, role, code in people:
@@ -89,6 +102,18 @@ def seed(context: DemoContext) -> None:
                     user, circle, role, municipalities.get(code), by=researcher
                 )
 
+    breda_coordinator = User.objects.get(email="contact.breda@example.org")
+    for email, name in PENDING_INVITATIONS:
+        _invitation(first, email, name, municipalities["GM0758"], breda_coordinator)
+
+
+# Invited by Breda's coordinator two days ago and not yet accepted: the coordinator's dashboard
+# has something to follow up.
+PENDING_INVITATIONS = [
+    ("lisa.breda@example.org", "Lisa de Wit"),
+    ("kees.breda@example.org", "Kees Mulder"),
+]
+SENT_DAYS_AGO = 2
 
 LABELS = {
     Role.RESEARCHER: "researcher",
@@ -129,3 +154,24 @@ def _participate(circle, municipality, status, researcher) -> None:
     }[status]
     for step in path:
         participation = services.change_participation_status(participation, step, by=researcher)
+
+
+def _invitation(circle, email, name, municipality, by) -> None:
+    """Sent once (through the service, so the e-mail is in the outbox); a pending one is
+    dated again, so on a later run it is still two days old rather than expired."""
+    invitation = Invitation.objects.filter(circle=circle, email=email).first()
+    if invitation is None:
+        invitation = services.invite(
+            circle=circle,
+            email=email,
+            role=Role.PARTICIPANT,
+            municipality=municipality,
+            name=name,
+            by=by,
+        )
+    if invitation.status == Invitation.Status.PENDING:
+        sent = timezone.now() - datetime.timedelta(days=SENT_DAYS_AGO)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            created_at=sent,
+            expires_at=sent + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
