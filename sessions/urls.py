@@ -1,5 +1,6 @@
 from django.urls import path
 
+import leerkring.converters  # noqa: F401 - registers the strict converters used below
 from sessions import views
 
 app_name = "meetings"
@@ -39,5 +40,5 @@ urlpatterns = [
 # Outside any circle: the person's own calendar page and their feed (which needs no login).
 personal_urlpatterns = [
     path("mijn-agenda/", views.my_calendar, name="my_calendar"),
-    path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("agenda/<calendar_token:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

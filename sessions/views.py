@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring import services as core_services
@@ -282,6 +283,8 @@ def registrations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+# Names and e-mail addresses: never kept by a proxy or the browser cache.
+@cache_control(private=True, no_store=True)
 @login_required
 def registrations_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = circle_from_url(request, slug)
@@ -399,6 +402,7 @@ def agreement_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect_back(request, outcome.meeting)
 
 
+@cache_control(private=True, no_store=True)
 @login_required
 def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = circle_from_url(request, slug)
@@ -410,6 +414,8 @@ def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
+# The address is the secret: a shared cache must not hand the feed to anyone else.
+@cache_control(private=True, no_store=True)
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal feed: every meeting of every circle the token's owner belongs to. An
     unknown or replaced token is a plain 404."""
