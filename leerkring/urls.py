@@ -1,15 +1,11 @@
 """The roof of the project: gathers every app's URLs (by dotted string, so no import upward)."""
 
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from leerkring import views
 
-# Staff log in to the admin through allauth too: rate limits and the second factor apply.
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Leerkring"
-admin.site.site_title = "Leerkring"
+# The admin site (login through allauth, who may use it) is set up in leerkring/admin.py.
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from leerkring.admin import ReadOnlyAdminMixin
 from municipalities import services
 from municipalities.models import (
     MUNICIPAL_ROLES,
@@ -35,25 +36,21 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["name", "cbs_code"]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChange
     extra = 0
-    can_delete = False
     readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
-    """Statuses move through the circle's pages (with history and audit); here they are read."""
+class ParticipationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: municipalities join a circle and move through the recruitment statuses on
+    the circle's pages, with history and audit (a withdrawal revokes their invitations)."""
 
     list_display = ["municipality", "circle", "status"]
     list_filter = ["circle", "status"]
     # Intake notes are for the circle's researchers, not for platform staff.
     fields = ["circle", "municipality", "status"]
-    readonly_fields = ["status"]
     inlines = [StatusChangeInline]
 
 
@@ -70,6 +67,12 @@ class MembershipAdmin(admin.ModelAdmin):
         # which check them and record them in the audit log.
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The service refuses removing one's own role (another researcher does that).
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         saved = services.grant_membership(
             obj.user, obj.circle, obj.role, obj.municipality, by=request.user, request=request
@@ -81,15 +84,18 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("user", "circle"):
-            services.remove_membership(membership, by=request.user, request=request)
+            try:
+                services.remove_membership(membership, by=request.user, request=request)
+            except services.ServiceError as error:
+                self.message_user(request, f"{membership}: {error}", messages.ERROR)
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: invitations are sent, re-sent and revoked on the circle's pages, which check
+    who may invite and record it."""
+
     list_display = ["email", "circle", "role", "municipality", "status", "expires_at"]
     list_filter = ["circle", "status", "role"]
     search_fields = ["email"]
     readonly_fields = [f.name for f in Invitation._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -1,23 +1,24 @@
 from django.contrib import admin
 
+from leerkring.admin import ReadOnlyAdminMixin
 from sessions.models import AgendaItem, Meeting, Outcome, Registration
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AgendaItem
     extra = 0
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Outcome
     extra = 0
-    autocomplete_fields = ["assignee"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    """For platform staff; organisers plan meetings on the circle's pages, where changes of
-    time or place send notices."""
+class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only for platform staff: organisers plan meetings on the circle's pages, where
+    changes of time or place and cancellations send notices, and agendas, outcomes and
+    agreements are kept."""
 
     list_display = ["title", "circle", "kind", "starts_at", "capacity", "cancelled_at"]
     list_filter = ["circle", "kind"]
@@ -27,8 +28,11 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: registering, unregistering and moving up from the waiting list go through
+    the services, which keep a meeting within its capacity."""
+
     list_display = ["user", "meeting", "status", "created_at", "attended"]
     list_filter = ["status", "meeting__circle"]
     search_fields = ["user__email", "meeting__title"]
-    autocomplete_fields = ["user"]
+    list_select_related = ["user", "meeting"]
