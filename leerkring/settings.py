@@ -17,6 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+# Django's technical 404 (every URL pattern) and yellow 500 page, only when asked for.
+DEBUG_TECHNICAL_PAGES = DEBUG and env.bool("DEBUG_TECHNICAL_PAGES", default=False)
 DATA_DIR = Path(env("DATA_DIR", default=str(BASE_DIR / "data")))
 
 # --- Secret key: production refuses to start without a real one --------------------------------
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "municipalities.middleware.RequireMFAMiddleware",
+    # Last: with DEBUG, our own 404 and 500 pages unless DEBUG_TECHNICAL_PAGES asks for Django's.
+    "leerkring.error_pages.ProjectErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "leerkring.urls"
@@ -218,12 +222,15 @@ INVITATION_VALID_DAYS = 7
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
-    (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+    for _folder in ("processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Exchange tables of the worker's control and events; kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     # Redis re-delivers an unacknowledged task after visibility_timeout: keep it well above the

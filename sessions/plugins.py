@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leerkring.registry import CircleTab, Section, registry
 from municipalities.models import Membership, Role
+from sessions import audit_events
 from sessions.models import AgendaItem, Meeting, Outcome, Registration
 
 APP = "meetings"
@@ -19,6 +20,7 @@ UPCOMING_LIMIT = 5
 
 
 def register() -> None:
+    audit_events.register()
     registry.add_tab(
         CircleTab(
             APP, "meetings", _("Meetings"), "meetings:list", order=10, current_on=("meetings:",)
@@ -128,26 +130,40 @@ def planning_tasks(request: HttpRequest, memberships: list[Membership]) -> dict 
 
 
 def not_registered(request: HttpRequest, memberships: list[Membership]) -> dict | None:
-    """Coordinators: for the next meeting of each circle, who of their municipality has not
-    registered yet."""
+    """Coordinators: for the next meeting of each of their circles, who of their municipality
+    has not registered yet. Three queries however many circles."""
     own = [m for m in memberships if m.role == Role.COORDINATOR]
     if not own:
         return None
+    next_meeting = {}
+    for meeting in _upcoming([m.circle_id for m in own]):
+        next_meeting.setdefault(meeting.circle_id, meeting)
+    own = [m for m in own if m.circle_id in next_meeting]
+    if not own:
+        return None
+    places = Q()
+    for membership in own:
+        places |= Q(circle_id=membership.circle_id, municipality_id=membership.municipality_id)
+    colleagues = list(
+        Membership.objects.filter(places).select_related("user").order_by("user__name")
+    )
+    registered = set(
+        Registration.objects.filter(meeting__in=next_meeting.values()).values_list(
+            "meeting_id", "user_id"
+        )
+    )
     rows = []
     for membership in own:
-        meeting = _upcoming([membership.circle_id]).first()
-        if meeting is None:
-            continue
-        missing = (
-            Membership.objects.filter(
-                circle_id=membership.circle_id, municipality_id=membership.municipality_id
-            )
-            .exclude(user__registrations__meeting=meeting)
-            .select_related("user")
-            .order_by("user__name")
-        )
-        rows.append({"membership": membership, "meeting": meeting, "missing": list(missing)})
-    return {"rows": rows} if rows else None
+        meeting = next_meeting[membership.circle_id]
+        missing = [
+            colleague
+            for colleague in colleagues
+            if colleague.circle_id == membership.circle_id
+            and colleague.municipality_id == membership.municipality_id
+            and (meeting.pk, colleague.user_id) not in registered
+        ]
+        rows.append({"membership": membership, "meeting": meeting, "missing": missing})
+    return {"rows": rows}
 
 
 def circle_upcoming(request: HttpRequest, circle) -> dict | None:

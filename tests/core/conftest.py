@@ -1,0 +1,2 @@
+# The cast of the permission tests: one circle, one person per role, an outsider.
+from tests.municipalities.conftest import as_role, world  # noqa: F401
