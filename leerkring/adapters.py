@@ -2,15 +2,43 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+    record_authentication,
+)
 from django.conf import settings
 
 from leerkring import services
+
+# What allauth's own reauthentication accepts: the password and the second factor.
+REAUTHENTICATING_METHODS = {"password", "mfa"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts come from invitations (and, for now, the administration): no open sign-up.
         return False
+
+    def login(self, request, user) -> None:
+        super().login(request, user)
+        # allauth asks for the password again before account-sensitive pages (MFA set-up among
+        # them) unless it was *re*-entered in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds;
+        # the login itself does not count. A researcher sent to MFA set-up straight after logging
+        # in would type the password twice: the steps of this login count as recent instead.
+        records = get_authentication_records(request, user)
+        if any(record.get("method") in REAUTHENTICATING_METHODS for record in records):
+            request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {**record, "reauthenticated": True}
+                if record.get("method") in REAUTHENTICATING_METHODS
+                else record
+                for record in records
+            ]
+
+    def record_new_password(self, request, user) -> None:
+        """A password chosen just now (accepting an invitation) is a password entry too: record
+        it before the login, which then counts it as recent authentication."""
+        record_authentication(request, user, method="password", email=user.email)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return on_site(super().get_reset_password_from_key_url(key))

@@ -33,12 +33,7 @@ def test_activate_totp_then_log_in_with_a_code(client):
     user = UserFactory(email="tweestaps@example.org")
     login(client, user.email)
 
-    # Turning on MFA asks for the password once more first.
-    page = client.get(reverse("mfa_activate_totp"))
-    assert page.status_code == 302 and page["Location"].startswith(
-        reverse("account_reauthenticate")
-    )
-    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    # The password typed to log in a moment ago counts: no second prompt before MFA set-up.
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -64,3 +59,23 @@ def test_activate_totp_then_log_in_with_a_code(client):
     response = client.post(reverse("mfa_authenticate"), {"code": totp(secret.group(1))})
     assert response.status_code == 302
     assert client.get("/").wsgi_request.user == user
+
+
+def test_a_sensitive_step_later_asks_for_the_password_again(client, settings):
+    """The login counts as recent authentication only for ACCOUNT_REAUTHENTICATION_TIMEOUT."""
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
+    user = UserFactory()
+    login(client, user.email)
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_a_session_without_a_password_entry_is_asked_for_it(client):
+    """Only a login with the password counts, not a session that merely is logged in."""
+    client.force_login(UserFactory())
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page["Location"].startswith(reverse("account_reauthenticate"))

@@ -249,3 +249,8 @@ def test_a_failed_send_shows_on_the_invitation(
     ).content.decode()
     assert "Verzenden mislukt" in html
     assert "ConnectionRefusedError" in html
+
+
+def test_the_accept_form_starts_with_the_name_the_inviter_typed(world, sent, client):
+    page = client.get(link_in(mail.outbox[0]))
+    assert 'name="name" value="Nina"' in page.content.decode()

@@ -1,9 +1,11 @@
 """Researchers, organisers and staff must set up TOTP first; civil servants may opt in."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, ParticipationFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, ParticipationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,45 @@ def test_switched_off_for_the_demo(client, settings):
     settings.MFA_REQUIRED = False
     client.force_login(MembershipFactory(role="researcher").user)
     assert client.get("/").status_code == 200
+
+
+def test_one_password_entry_leads_straight_to_the_authenticator_set_up(client):
+    """Right after logging in, MFA set-up does not ask for the password a second time."""
+    membership = MembershipFactory(role="researcher")
+    response = client.post(
+        reverse("account_login"),
+        {"login": membership.user.email, "password": PASSWORD},
+        follow=True,
+    )
+    visited = [url for url, _status in response.redirect_chain]
+    assert not any(url.startswith(reverse("account_reauthenticate")) for url in visited), visited
+    assert response.status_code == 200
+    assert response.resolver_match.url_name == "mfa_activate_totp"
+    html = response.content.decode()
+    assert 'id="authenticator_secret"' in html and 'type="password"' not in html
+
+
+def test_an_invited_organiser_sets_up_mfa_without_typing_the_new_password_again(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from municipalities import services
+    from municipalities.models import Role
+
+    researcher = MembershipFactory(role="researcher")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite(
+            circle=researcher.circle,
+            email="nieuw@example.org",
+            role=Role.ORGANISER,
+            municipality=None,
+            name="Nina Nieuw",
+            by=researcher.user,
+        )
+    path = re.search(r"http://localhost:8000(/uitnodiging/[^/\s]+/)", mail.outbox[0].body)[1]
+    response = client.post(
+        path, {"name": "Nina Nieuw", "password1": PASSWORD, "password2": PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.resolver_match.url_name == "mfa_activate_totp"
