@@ -50,6 +50,13 @@ class MunicipalityForm(forms.ModelForm):
         model = Municipality
         fields = ["name", "cbs_code", "province", "inhabitants", "website"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [
+            ("", _("Choose a province")),
+            *(choice for choice in self.fields["province"].choices if choice[0]),
+        ]
+
 
 class CoordinatorMunicipalityForm(MunicipalityForm):
     """Coordinators keep their municipality's details current; its identity (CBS code) is the
@@ -71,6 +78,7 @@ class AddParticipationForm(forms.Form):
         self.fields["municipality"].queryset = Municipality.objects.exclude(
             participations__circle=circle
         )
+        self.fields["municipality"].empty_label = _("Choose a municipality")
 
 
 class StatusChangeForm(forms.Form):
@@ -101,6 +109,9 @@ class InvitationForm(forms.Form):
         required=False,
         help_text=_("Required for coordinators and civil servants."),
     )
+    # Required for the municipal roles only (checked in clean): the label must not say
+    # "optional" (templates/forms/field.html).
+    municipality.conditionally_required = True
 
     def __init__(self, *args, circle: Circle, roles: list[str], municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +127,7 @@ class InvitationForm(forms.Form):
                 participations__circle=circle,
                 participations__status__in=Participation.ACTIVE,
             )
+            self.fields["municipality"].empty_label = _("Choose a municipality")
 
     def clean(self):
         cleaned = super().clean()
