@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import text_limits
 from .querysets import CircleQuerySet
 
 
@@ -127,11 +128,12 @@ class Circle(models.Model):
         _("short name in web addresses"), max_length=80, unique=True, allow_unicode=False
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CIRCLE)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=text_limits.DESCRIPTION, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     partners = models.TextField(
         _("partner organisations"),
+        max_length=text_limits.DESCRIPTION,
         blank=True,
         help_text=_("One organisation per line."),
     )
@@ -184,7 +186,7 @@ class CoreQuestion(models.Model):
         Circle, verbose_name=_("circle"), on_delete=models.CASCADE, related_name="core_questions"
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("question"))
+    text = models.TextField(_("question"), max_length=text_limits.SHORT_TEXT)
 
     class Meta:
         verbose_name = _("core question")

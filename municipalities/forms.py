@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from leerkring import text_limits
 from leerkring.models import Circle, CoreQuestion, User
 from municipalities.models import MUNICIPAL_ROLES, Municipality, Participation, Role
 
@@ -84,7 +85,10 @@ class AddParticipationForm(forms.Form):
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=text_limits.SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, participation: Participation, **kwargs):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leerkring import text_limits
 from leerkring.models import Circle, OutgoingEmail
 from municipalities.querysets import (
     InvitationQuerySet,
@@ -101,7 +102,10 @@ class Participation(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.INTERESTED
     )
     intake_notes = models.TextField(
-        _("intake notes"), blank=True, help_text=_("Only researchers can read these notes.")
+        _("intake notes"),
+        max_length=text_limits.NOTES,
+        blank=True,
+        help_text=_("Only researchers can read these notes."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -151,7 +155,7 @@ class StatusChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=text_limits.SHORT_TEXT, blank=True)
 
     class Meta:
         verbose_name = _("status change")

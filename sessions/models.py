@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from leerkring import text_limits
 from leerkring.models import Circle, CoreQuestion
 from municipalities.models import Municipality
 from sessions.querysets import MeetingQuerySet, OutcomeQuerySet
@@ -45,10 +47,16 @@ class Meeting(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Leave empty for no limit. When full, people join a waiting list."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=text_limits.DESCRIPTION, blank=True)
     minutes = models.TextField(
-        _("minutes"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
+        _("minutes"),
+        max_length=text_limits.MINUTES,
+        blank=True,
+        help_text=_("Markdown: **bold**, *italic*, lists, links."),
     )
+    # The minutes rendered and sanitised once, when saved (sessions.services.save_meeting):
+    # Markdown is not rendered again on every view of the meeting.
+    minutes_html = models.TextField(_("minutes as HTML"), blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -77,6 +85,10 @@ class Meeting(models.Model):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+    @property
+    def minutes_as_html(self) -> SafeString:
+        return mark_safe(self.minutes_html)  # noqa: S308 - only render_markdown (nh3) writes it
 
     @property
     def is_past(self) -> bool:
@@ -184,7 +196,7 @@ class Outcome(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcomes")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=text_limits.SHORT_TEXT)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),

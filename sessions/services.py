@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from leerkring import audit
+from leerkring.markdown import render_markdown
 from leerkring.models import Circle, User
 from leerkring.services import queue_email
 from sessions import tasks
@@ -51,7 +52,9 @@ class MeetingError(Exception):
 
 def save_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = None) -> Meeting:
     """Create or change a meeting (validated in a form). When the time or place of an upcoming
-    meeting changes, everyone registered gets a change notice after commit."""
+    meeting changes, everyone registered gets a change notice after commit. The minutes are
+    rendered to sanitised HTML here, once, rather than on every view of the meeting."""
+    meeting.minutes_html = render_markdown(meeting.minutes)
     with transaction.atomic():
         if meeting.pk is None:
             meeting.save()

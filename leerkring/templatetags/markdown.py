@@ -1,44 +1,13 @@
-import nh3
 from django import template
 from django.utils.safestring import mark_safe
-from markdown_it import MarkdownIt
+
+from leerkring.markdown import render_markdown
 
 register = template.Library()
-
-# CommonMark without raw HTML; nh3 then keeps only harmless tags and attributes.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-_ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "blockquote",
-    "code",
-    "pre",
-    "h2",
-    "h3",
-    "h4",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "hr",
-}
 
 
 @register.filter
 def markdown(text: str) -> str:
-    html = nh3.clean(
-        _markdown.render(text or ""),
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(html)  # noqa: S308 - sanitised by nh3 just above
+    """For short texts only: long ones (minutes) store their HTML when saved."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
+
