@@ -254,3 +254,16 @@ def test_a_failed_send_shows_on_the_invitation(
 def test_the_accept_form_starts_with_the_name_the_inviter_typed(world, sent, client):
     page = client.get(link_in(mail.outbox[0]))
     assert 'name="name" value="Nina"' in page.content.decode()
+
+
+def test_the_municipality_is_not_called_optional_and_is_required_for_civil_servants(world, as_role):
+    client = as_role("researcher")
+    url = reverse("municipalities:invite", args=[world.circle.slug])
+    html = client.get(url).content.decode()
+    label = re.search(r'(?s)<label for="id_municipality">(.*?)</label>', html).group(1)
+    assert "optioneel" not in label
+    assert "Verplicht voor contactpersonen en ambtenaren." in html
+    assert ">Kies een gemeente</option>" in html and "---------" not in html
+    response = client.post(url, {"email": "nieuw@example.org", "role": "participant"})
+    assert response.status_code == 200
+    assert "Kies namens welke gemeente deze persoon deelneemt." in response.content.decode()
