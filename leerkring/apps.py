@@ -10,4 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Leerkring")
 
     def ready(self) -> None:
-        from leerkring import checks, receivers  # noqa: F401 - registers checks and receivers
+        from leerkring import audit_events, checks, receivers  # noqa: F401 - registers checks and receivers
+
+        audit_events.register()

@@ -22,12 +22,18 @@ def save_circle(
     """Save a circle edited in a (validated) form, with its core questions, and record which
     fields changed."""
     with transaction.atomic():
+        before = Circle.objects.get(pk=circle.pk)
         circle.save()
         if core_questions is not None and core_questions.has_changed():
             core_questions.save()
             changed_fields = [*changed_fields, "core_questions"]
         audit.record(
-            "circle.changed", actor=by, target=circle, request=request, fields=changed_fields
+            "circle.changed",
+            actor=by,
+            target=circle,
+            request=request,
+            fields=changed_fields,
+            changes=audit.field_changes(before, circle, changed_fields),
         )
     return circle
 

@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkring import text_limits
@@ -176,3 +179,63 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log's filters: who, what and when. Read from the query string, so a filtered
+    log can be bookmarked; a value that does not fit is reported at its field and ignored."""
+
+    wie = forms.TypedChoiceField(
+        label=_("Who"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose someone from the list.")},
+    )
+    wat = forms.ChoiceField(
+        label=_("What"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a kind of event from the list.")},
+    )
+    van = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    tot = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+
+    def __init__(self, *args, people: list[User], kinds: list, other_codes: list[str], **kwargs):
+        """`kinds`: the described event kinds, grouped (as `audit.circle_log_kinds()` gives
+        them); `other_codes`: codes in this log that nobody described."""
+        super().__init__(*args, **kwargs)
+        self.fields["wie"].choices = [
+            ("", _("Everyone")),
+            *((p.pk, f"{p.name} ({p.email})" if p.name else p.email) for p in people),
+        ]
+        groups = [
+            (group, [(kind.code, kind.label) for kind in members]) for group, members in kinds
+        ]
+        if other_codes:
+            groups.append((_("Other"), [(code, code) for code in other_codes]))
+        self.fields["wat"].choices = [("", _("All events")), *groups]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and end < start:
+            self.add_error("tot", _("This date is before the “From” date."))
+        return cleaned
+
+    def filter(self, events):
+        """The events that pass the filters that are valid (call after `is_valid()`)."""
+        data = getattr(self, "cleaned_data", {})
+        zone = timezone.get_current_timezone()
+        if data.get("wie"):
+            events = events.filter(actor_id=data["wie"])
+        if data.get("wat"):
+            events = events.filter(action=data["wat"])
+        if data.get("van"):
+            start = datetime.datetime.combine(data["van"], datetime.time.min, tzinfo=zone)
+            events = events.filter(created_at__gte=start)
+        if data.get("tot"):
+            day_after = data["tot"] + datetime.timedelta(days=1)
+            events = events.filter(
+                created_at__lt=datetime.datetime.combine(day_after, datetime.time.min, tzinfo=zone)
+            )
+        return events

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leerkring.registry import CircleTab as Tab
 from leerkring.registry import Section, registry
+from municipalities import audit_events
 from municipalities.models import Invitation, Membership, Participation, Role
 from municipalities.rules import membership_in
 
@@ -32,6 +33,7 @@ PARTICIPANT_PAGES = (
 
 
 def register() -> None:
+    audit_events.register()
     registry.add_tab(
         Tab(
             APP,

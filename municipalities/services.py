@@ -59,7 +59,13 @@ def add_participation(
         StatusChange.objects.create(
             participation=participation, to_status=participation.status, changed_by=by
         )
-        audit.record("participation.added", actor=by, target=participation, request=request)
+        audit.record(
+            "participation.added",
+            actor=by,
+            target=participation,
+            request=request,
+            status=participation.status,
+        )
     return participation
 
 
@@ -139,7 +145,9 @@ def save_municipality(
     circles' logs gets the event.
     """
     with transaction.atomic():
+        before = Municipality.objects.get(pk=municipality.pk)
         municipality.save()
+        changes = audit.field_changes(before, municipality, changed_fields)
         circles = Circle.objects.filter(participations__municipality=municipality)
         for affected in {circle, *circles}:
             audit.record(
@@ -149,6 +157,7 @@ def save_municipality(
                 circle=affected,
                 request=request,
                 fields=changed_fields,
+                changes=changes,
                 edited_in=circle.slug,
             )
     return municipality
@@ -196,6 +205,7 @@ def grant_membership(
             user=user.email,
             role=role,
             municipality=municipality.cbs_code if municipality else None,
+            municipality_name=municipality.name if municipality else None,
         )
     forget_memberships(user)
     return membership
@@ -214,6 +224,7 @@ def remove_membership(
             request=request,
             user=membership.user.email,
             role=membership.role,
+            municipality_name=membership.municipality.name if membership.municipality else None,
         )
         # What they sent while they had the role goes with it.
         _revoke_pending(
@@ -234,7 +245,12 @@ def _revoke_pending(invitations, *, by: User | None, request, reason: str) -> No
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["status", "revoked_at"])
         audit.record(
-            "invitation.revoked", actor=by, target=invitation, request=request, reason=reason
+            "invitation.revoked",
+            actor=by,
+            target=invitation,
+            request=request,
+            email=invitation.email,
+            reason=reason,
         )
 
 
@@ -350,7 +366,13 @@ def invite(
             ) from None
         _send_invitation(invitation)
         audit.record(
-            "invitation.sent", actor=by, target=invitation, request=request, email=email, role=role
+            "invitation.sent",
+            actor=by,
+            target=invitation,
+            request=request,
+            email=email,
+            role=role,
+            municipality_name=municipality.name if municipality else None,
         )
     return invitation
 
@@ -374,7 +396,13 @@ def resend_invitation(
         invitation.expires_at = _expiry()
         invitation.save(update_fields=["nonce", "expires_at"])
         _send_invitation(invitation)
-        audit.record("invitation.resent", actor=by, target=invitation, request=request)
+        audit.record(
+            "invitation.resent",
+            actor=by,
+            target=invitation,
+            request=request,
+            email=invitation.email,
+        )
     return invitation
 
 
@@ -388,7 +416,13 @@ def revoke_invitation(
         invitation.status = Invitation.Status.REVOKED
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["status", "revoked_at"])
-        audit.record("invitation.revoked", actor=by, target=invitation, request=request)
+        audit.record(
+            "invitation.revoked",
+            actor=by,
+            target=invitation,
+            request=request,
+            email=invitation.email,
+        )
     return invitation
 
 
@@ -456,7 +490,12 @@ def request_new_invitation(invitation: Invitation, *, request: HttpRequest | Non
                 ).strip(),
                 body=render_to_string("municipalities/email/renewal_request_body.txt", context),
             )
-        audit.record("invitation.renewal_requested", target=invitation, request=request)
+        audit.record(
+            "invitation.renewal_requested",
+            target=invitation,
+            request=request,
+            email=invitation.email,
+        )
     return True
 
 
@@ -481,7 +520,15 @@ def _accept(invitation: Invitation, user: User, request: HttpRequest | None) -> 
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
-    audit.record("invitation.accepted", actor=user, target=invitation, request=request)
+    audit.record(
+        "invitation.accepted",
+        actor=user,
+        target=invitation,
+        request=request,
+        email=invitation.email,
+        role=invitation.role,
+        municipality_name=invitation.municipality.name if invitation.municipality else None,
+    )
     return membership
 
 

@@ -16,14 +16,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leerkring import audit
 from leerkring import services as core_services
-from leerkring.models import AuditEvent, Circle
+from leerkring.models import AuditEvent, Circle, User
 from leerkring.permissions import circle_from_url, require
 from leerkring.registry import registry, render_sections
 from municipalities import services
 from municipalities.forms import (
     AcceptInvitationForm,
     AddParticipationForm,
+    AuditLogFilterForm,
     CircleForm,
     CoordinatorMunicipalityForm,
     CoreQuestionFormSet,
@@ -43,6 +45,7 @@ from municipalities.models import (
 from municipalities.rules import membership_in
 
 GET_POST = require_http_methods(["GET", "POST"])
+AUDIT_LOG_PAGE_SIZE = 50
 
 
 def _participation(request: HttpRequest, circle: Circle, cbs_code: str) -> Participation:
@@ -459,9 +462,35 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     circle = circle_from_url(request, slug)
     require(request, "leerkring.view_auditevent", circle, circle)
-    events = AuditEvent.objects.filter(circle=circle).select_related("actor")
-    page = Paginator(events, 50).get_page(request.GET.get("pagina"))
-    return render(request, "municipalities/audit_log.html", {"circle": circle, "page": page})
+    log = AuditEvent.objects.filter(circle=circle)
+    people = list(User.objects.filter(pk__in=log.values("actor_id")).order_by("name", "email"))
+    codes = set(log.order_by().values_list("action", flat=True).distinct())
+    form = AuditLogFilterForm(
+        request.GET or None,
+        people=people,
+        kinds=audit.circle_log_kinds(),
+        other_codes=sorted(code for code in codes if audit.kind_of(code) is None),
+    )
+    events = log.select_related("actor")
+    if form.is_bound:
+        form.is_valid()  # errors show at their fields; the filters that are valid still apply
+        events = form.filter(events)
+    page = Paginator(events, AUDIT_LOG_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = [
+        {"event": event, "description": audit.describe(event), "details": audit.details(event)}
+        for event in page.object_list
+    ]
+    return render(
+        request,
+        "municipalities/audit_log.html",
+        {
+            "circle": circle,
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "filtered": any(request.GET.get(name) for name in form.fields),
+        },
+    )
 
 
 # --- The invitation link (no account needed) ---------------------------------------------------

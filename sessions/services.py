@@ -31,6 +31,16 @@ from sessions.models import (
 
 # What a change notice reports: registered people need to know when and where.
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "online_url")
+# What the audit log says changed in a meeting (free text by name only, see audit.field_changes).
+AUDITED_FIELDS = (
+    "kind",
+    "title",
+    *NOTIFIED_FIELDS,
+    "host",
+    "capacity",
+    "description",
+    "minutes",
+)
 # Each reminder goes out while the meeting is this far away: (nearest, farthest). Outside its
 # window it is not sent late: a "week" reminder 2 days before, or "tomorrow" 2 hours before,
 # would say something untrue.
@@ -58,14 +68,27 @@ def save_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = No
     with transaction.atomic():
         if meeting.pk is None:
             meeting.save()
-            audit.record("meeting.created", actor=by, target=meeting, request=request)
+            audit.record(
+                "meeting.created",
+                actor=by,
+                target=meeting,
+                request=request,
+                starts_at=meeting.starts_at.isoformat(),
+            )
             return meeting
         before = Meeting.objects.select_for_update().get(pk=meeting.pk)
         meeting.save()
         if meeting.capacity != before.capacity:
             fill_free_seats(meeting)
         changed = [f for f in NOTIFIED_FIELDS if getattr(before, f) != getattr(meeting, f)]
-        audit.record("meeting.changed", actor=by, target=meeting, request=request, fields=changed)
+        audit.record(
+            "meeting.changed",
+            actor=by,
+            target=meeting,
+            request=request,
+            fields=audit.changed_fields(before, meeting, AUDITED_FIELDS),
+            changes=audit.field_changes(before, meeting, AUDITED_FIELDS),
+        )
         if changed and not meeting.is_past and not meeting.is_cancelled:
             change = MeetingChange.objects.create(
                 meeting=meeting, previous_starts_at=before.starts_at, previous_place=before.place
@@ -203,7 +226,7 @@ def unregister(user: User, meeting: Meeting) -> Registration | None:
         if meeting.has_started:
             raise MeetingError(_("This meeting has already started or taken place."))
         registration.delete()
-        audit.record("meeting.unregistered", actor=user, target=meeting)
+        audit.record("meeting.unregistered", actor=user, target=meeting, status=registration.status)
         promoted = fill_free_seats(meeting)
     return promoted[0] if promoted else None
 
@@ -245,9 +268,11 @@ def set_attendance(meeting: Meeting, present_ids: set[int], *, by: User) -> None
     """Record who was there: every confirmed registration is present or absent."""
     with transaction.atomic():
         registrations = meeting.registrations.filter(status=Registration.Status.CONFIRMED)
-        registrations.filter(pk__in=present_ids).update(attended=True)
-        registrations.exclude(pk__in=present_ids).update(attended=False)
-        audit.record("meeting.attendance_recorded", actor=by, target=meeting)
+        present = registrations.filter(pk__in=present_ids).update(attended=True)
+        absent = registrations.exclude(pk__in=present_ids).update(attended=False)
+        audit.record(
+            "meeting.attendance_recorded", actor=by, target=meeting, present=present, absent=absent
+        )
 
 
 # --- Outcomes -----------------------------------------------------------------------------------
@@ -271,7 +296,13 @@ def close_agreement(outcome: Outcome, *, by: User) -> Outcome:
         outcome.status = Outcome.Status.DONE
         outcome.done_at = timezone.now()
         outcome.save(update_fields=["status", "done_at"])
-        audit.record("agreement.done", actor=by, target=outcome.meeting, agreement=outcome.pk)
+        audit.record(
+            "agreement.done",
+            actor=by,
+            target=outcome.meeting,
+            agreement=outcome.pk,
+            **{"from": Outcome.Status.OPEN, "to": outcome.status},
+        )
     return outcome
 
 
