@@ -179,6 +179,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Leerkring] "
 ACCOUNT_USER_DISPLAY = "leerkring.models.display_name"
+# Sensitive account steps (MFA set-up, new recovery codes, e-mail changes) ask for the password
+# again unless it was entered this many seconds ago; the password of a login counts too
+# (leerkring.adapters.AccountAdapter.login), so MFA set-up right after logging in asks nothing.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # allauth counts these in the cache above: Redis when configured, so limits hold across workers.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
