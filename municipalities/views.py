@@ -416,10 +416,21 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@GET_POST
 def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the confirmation page; POST: revoke."""
     circle = circle_from_url(request, slug)
     invitation = _invitation(request, circle, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "municipalities/invitation_revoke.html",
+            {
+                "circle": circle,
+                "invitation": invitation,
+                "back_url": _back_to_invitations(invitation).url,
+            },
+        )
     try:
         services.revoke_invitation(invitation, by=request.user, request=request)
     except services.ServiceError as error:

@@ -44,6 +44,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["host"].queryset = Municipality.objects.filter(
             participations__circle=circle, participations__status__in=Participation.ACTIVE
         )
+        self.fields["host"].empty_label = _("No host municipality")
 
 
 class SeriesForm(forms.Form):
@@ -84,6 +85,7 @@ class AgendaItemForm(forms.ModelForm):
     def __init__(self, *args, circle: Circle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["core_question"].queryset = CoreQuestion.objects.filter(circle=circle)
+        self.fields["core_question"].empty_label = _("No particular core question")
 
 
 class MinutesForm(forms.ModelForm):
@@ -101,13 +103,23 @@ class OutcomeForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 3}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        help_texts = {"assignee": _("For agreements: who takes it on, and by when.")}
+        labels = {"assignee": _("Who"), "due_date": _("By when")}
+        help_texts = {
+            "assignee": _(
+                "Required for an agreement: the person who takes it on. Leave empty for a "
+                "challenge or a solution."
+            ),
+            "due_date": _("For an agreement."),
+        }
 
     def __init__(self, *args, circle: Circle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(memberships__circle=circle).order_by(
-            "name"
-        )
+        self.fields["kind"].choices = [("", _("Choose the kind of outcome")), *Outcome.Kind.choices]
+        assignee = self.fields["assignee"]
+        assignee.queryset = User.objects.filter(memberships__circle=circle).order_by("name")
+        assignee.empty_label = _("Nobody (not an agreement)")
+        # Required for one kind only: its label must not say "optional" (forms/field.html).
+        assignee.conditionally_required = True
 
     def clean(self):
         cleaned = super().clean()

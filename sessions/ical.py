@@ -3,10 +3,17 @@
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from sessions.models import Meeting
+
+
+def for_feed(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """What each event needs, fetched with the meetings: a feed costs the same few queries for
+    two meetings or two hundred."""
+    return meetings.select_related("circle").annotate(change_count=Count("changes", distinct=True))
 
 
 def as_calendar(meetings: Iterable[Meeting], name: str) -> bytes:
@@ -28,7 +35,8 @@ def _event(meeting: Meeting) -> Event:
     event.add("dtend", meeting.ends_at)
     event.add("dtstamp", timezone.now())
     # Calendars replace an event they know only when its sequence goes up: one per change.
-    event.add("sequence", meeting.changes.count())
+    change_count = getattr(meeting, "change_count", None)
+    event.add("sequence", meeting.changes.count() if change_count is None else change_count)
     location = ", ".join(part for part in (meeting.place, meeting.online_url) if part)
     if location:
         event.add("location", location)

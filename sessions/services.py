@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -57,6 +58,12 @@ class MeetingError(Exception):
     """A request that cannot be carried out; the message is for the person who asked."""
 
 
+class AttendanceNotOpen(MeetingError):
+    def __init__(self, meeting: Meeting):
+        super().__init__(_("Attendance can be recorded from the start of the meeting."))
+        self.meeting = meeting
+
+
 # --- Meetings -----------------------------------------------------------------------------------
 
 
@@ -97,6 +104,14 @@ def save_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = No
     return meeting
 
 
+def notice_recipients(meeting: Meeting) -> int:
+    """How many people a cancellation or change notice would go to now (as send_change_notice
+    counts them: everyone registered, waiting list included, with an active account)."""
+    if meeting.is_past:
+        return 0
+    return meeting.registrations.filter(user__is_active=True).count()
+
+
 def cancel_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = None) -> Meeting:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -116,6 +131,49 @@ def cancel_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = 
     return meeting
 
 
+@dataclass(frozen=True)
+class SeriesDate:
+    """One meeting the series planner proposes, with what the planner should look at twice."""
+
+    date: datetime.date
+    title: str
+    is_weekend: bool
+    is_past: bool
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.is_weekend or self.is_past
+
+
+def series_dates(
+    circle: Circle, *, months: Iterable[int], day: int, title: str
+) -> list[SeriesDate]:
+    """The dates a half-yearly series would get: one in each of `months` (e.g. March and
+    September) for every year of the circle's period, on `day` of the month (or its last day).
+    Dates outside the period and dates that already have a meeting of the circle are left out.
+    Nothing is written: the planner shows these first."""
+    today = timezone.localdate()
+    existing = {
+        timezone.localtime(starts_at).date()
+        for starts_at in circle.meetings.values_list("starts_at", flat=True)
+    }
+    proposed = []
+    for year in range(circle.start_date.year, circle.end_date.year + 1):
+        for month in sorted(set(months)):
+            date = datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+            if not circle.start_date <= date <= circle.end_date or date in existing:
+                continue
+            proposed.append(
+                SeriesDate(
+                    date=date,
+                    title=f"{title} {MONTHS[month]} {year}",
+                    is_weekend=date.weekday() >= 5,
+                    is_past=date < today,
+                )
+            )
+    return proposed
+
+
 def plan_series(
     circle: Circle,
     *,
@@ -125,43 +183,61 @@ def plan_series(
     end: datetime.time,
     title: str,
     by: User,
+    dates: Iterable[datetime.date] | None = None,
 ) -> list[Meeting]:
-    """One reflection meeting in each of `months` (e.g. March and September) for every year of
-    the circle's period, on `day` of the month (or its last day). Dates outside the period and
-    dates that already have a meeting of the circle are skipped."""
+    """Create the series that `series_dates` proposes; with `dates`, only those of its dates
+    (the ones the planner kept ticked). A date it would not propose (outside the period, or
+    taken since the preview) is never created."""
     zone = timezone.get_current_timezone()
     planned = []
     with transaction.atomic():
-        existing = {
-            timezone.localtime(starts_at).date()
-            for starts_at in circle.meetings.values_list("starts_at", flat=True)
-        }
-        for year in range(circle.start_date.year, circle.end_date.year + 1):
-            for month in sorted(set(months)):
-                date = datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-                if not circle.start_date <= date <= circle.end_date or date in existing:
-                    continue
-                meeting = Meeting(
-                    circle=circle,
-                    kind=Meeting.Kind.REFLECTION,
-                    title=f"{title} {MONTHS[month]} {year}",
-                    starts_at=datetime.datetime.combine(date, start, tzinfo=zone),
-                    ends_at=datetime.datetime.combine(date, end, tzinfo=zone),
-                )
-                planned.append(save_meeting(meeting, by=by))
+        # Two planners confirming at once must not create the same dates twice.
+        Circle.objects.select_for_update().get(pk=circle.pk)
+        chosen = None if dates is None else set(dates)
+        for proposal in series_dates(circle, months=months, day=day, title=title):
+            if chosen is not None and proposal.date not in chosen:
+                continue
+            meeting = Meeting(
+                circle=circle,
+                kind=Meeting.Kind.REFLECTION,
+                title=proposal.title,
+                starts_at=datetime.datetime.combine(proposal.date, start, tzinfo=zone),
+                ends_at=datetime.datetime.combine(proposal.date, end, tzinfo=zone),
+            )
+            planned.append(save_meeting(meeting, by=by))
     return planned
 
 
 # --- Agenda -------------------------------------------------------------------------------------
 
 
-def add_agenda_item(meeting: Meeting, item: AgendaItem) -> AgendaItem:
+def add_agenda_item(meeting: Meeting, item: AgendaItem, *, by: User | None = None) -> AgendaItem:
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
         last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
         item.meeting = meeting
         item.position = last + 1
         item.save()
+        audit.record("meeting.agenda_item_added", actor=by, target=meeting, item=item.title)
+    return item
+
+
+AGENDA_ITEM_FIELDS = ("title", "duration_minutes", "presenter", "core_question")
+
+
+def change_agenda_item(item: AgendaItem, *, by: User) -> AgendaItem:
+    """Save an edited item (validated in a form); its place on the agenda stays."""
+    with transaction.atomic():
+        before = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        item.save(update_fields=AGENDA_ITEM_FIELDS)
+        audit.record(
+            "meeting.agenda_item_changed",
+            actor=by,
+            target=item.meeting,
+            item=item.title,
+            fields=audit.changed_fields(before, item, AGENDA_ITEM_FIELDS),
+            changes=audit.field_changes(before, item, AGENDA_ITEM_FIELDS),
+        )
     return item
 
 
@@ -177,11 +253,13 @@ def move_agenda_item(item: AgendaItem, direction: str) -> None:
         _renumber(items)
 
 
-def delete_agenda_item(item: AgendaItem) -> None:
+def delete_agenda_item(item: AgendaItem, *, by: User | None = None) -> None:
     with transaction.atomic():
-        meeting_id = item.meeting_id
+        meeting = item.meeting
+        title = item.title
         item.delete()
-        _renumber(list(AgendaItem.objects.select_for_update().filter(meeting_id=meeting_id)))
+        _renumber(list(AgendaItem.objects.select_for_update().filter(meeting_id=meeting.pk)))
+        audit.record("meeting.agenda_item_removed", actor=by, target=meeting, item=title)
 
 
 def _renumber(items: list[AgendaItem]) -> None:
@@ -265,7 +343,10 @@ def release_registrations(user: User, circle: Circle) -> None:
 
 
 def set_attendance(meeting: Meeting, present_ids: set[int], *, by: User) -> None:
-    """Record who was there: every confirmed registration is present or absent."""
+    """Record who was there: every confirmed registration is present or absent. Only from the
+    meeting's start: before it, nobody can know."""
+    if not meeting.has_started:
+        raise AttendanceNotOpen(meeting)
     with transaction.atomic():
         registrations = meeting.registrations.filter(status=Registration.Status.CONFIRMED)
         present = registrations.filter(pk__in=present_ids).update(attended=True)
@@ -286,6 +367,42 @@ def add_outcome(meeting: Meeting, outcome: Outcome, *, by: User) -> Outcome:
         outcome.save()
         audit.record("meeting.outcome_added", actor=by, target=meeting, kind=outcome.kind)
     return outcome
+
+
+OUTCOME_FIELDS = ("kind", "text", "assignee", "due_date")
+
+
+def change_outcome(outcome: Outcome, *, by: User) -> Outcome:
+    """Save an edited outcome (validated in a form). Only agreements keep a who and by when."""
+    with transaction.atomic():
+        before = Outcome.objects.select_for_update().get(pk=outcome.pk)
+        if outcome.kind != Outcome.Kind.AGREEMENT:
+            outcome.assignee, outcome.due_date = None, None
+        outcome.save(update_fields=OUTCOME_FIELDS)
+        audit.record(
+            "meeting.outcome_changed",
+            actor=by,
+            target=outcome.meeting,
+            outcome=outcome.pk,
+            kind=outcome.kind,
+            fields=audit.changed_fields(before, outcome, OUTCOME_FIELDS),
+            changes=audit.field_changes(before, outcome, OUTCOME_FIELDS),
+        )
+    return outcome
+
+
+def remove_outcome(outcome: Outcome, *, by: User) -> None:
+    with transaction.atomic():
+        meeting = outcome.meeting
+        audit.record(
+            "meeting.outcome_removed",
+            actor=by,
+            target=meeting,
+            outcome=outcome.pk,
+            kind=outcome.kind,
+            text=outcome.text[:200],
+        )
+        outcome.delete()
 
 
 def close_agreement(outcome: Outcome, *, by: User) -> Outcome:

@@ -18,6 +18,16 @@ urlpatterns = [
         views.agenda_item,
         name="agenda_item",
     ),
+    path(
+        "<slug:slug>/bijeenkomsten/<int:pk>/agenda/<int:item>/bewerken/",
+        views.agenda_item_edit,
+        name="agenda_item_edit",
+    ),
+    path(
+        "<slug:slug>/bijeenkomsten/<int:pk>/agenda/<int:item>/verwijderen/",
+        views.agenda_item_remove,
+        name="agenda_item_remove",
+    ),
     path("<slug:slug>/bijeenkomsten/<int:pk>/aanmelden/", views.register, name="register"),
     path("<slug:slug>/bijeenkomsten/<int:pk>/afmelden/", views.unregister, name="unregister"),
     path(
@@ -33,6 +43,16 @@ urlpatterns = [
     path("<slug:slug>/bijeenkomsten/<int:pk>/aanwezigheid/", views.attendance, name="attendance"),
     path("<slug:slug>/bijeenkomsten/<int:pk>/verslag/", views.minutes, name="minutes"),
     path("<slug:slug>/bijeenkomsten/<int:pk>/uitkomsten/", views.outcome_add, name="outcome_add"),
+    path(
+        "<slug:slug>/bijeenkomsten/<int:pk>/uitkomsten/<int:outcome>/bewerken/",
+        views.outcome_edit,
+        name="outcome_edit",
+    ),
+    path(
+        "<slug:slug>/bijeenkomsten/<int:pk>/uitkomsten/<int:outcome>/verwijderen/",
+        views.outcome_remove,
+        name="outcome_remove",
+    ),
     path("<slug:slug>/bijeenkomsten/<int:pk>/agenda.ics", views.meeting_ics, name="ics"),
     path("<slug:slug>/afspraken/<int:pk>/afgerond/", views.agreement_done, name="agreement_done"),
 ]

@@ -121,8 +121,30 @@ def plan_series(request: HttpRequest, slug: str) -> HttpResponse:
     circle = circle_from_url(request, slug)
     require(request, "meetings.add_meeting", circle, circle)
     form = SeriesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    step = request.POST.get("step")
+    if request.method == "POST" and form.is_valid() and step != "back":
         data = form.cleaned_data
+        proposals = services.series_dates(
+            circle, months=data["months"], day=data["day"], title=data["title"]
+        )
+        chosen = set(request.POST.getlist("dates"))
+        if step != "confirm" or not chosen:
+            # First step (or nothing ticked): show the dates before anything is created.
+            return render(
+                request,
+                "meetings/series_preview.html",
+                {
+                    "circle": circle,
+                    "form": form,
+                    "proposals": proposals,
+                    # On the first showing, weekend and past dates start unticked.
+                    "ticked": chosen
+                    if step == "confirm"
+                    else {p.date.isoformat() for p in proposals if not p.needs_attention},
+                    "nothing_ticked": step == "confirm",
+                },
+                status=400 if step == "confirm" else 200,
+            )
         planned = services.plan_series(
             circle,
             months=data["months"],
@@ -131,6 +153,7 @@ def plan_series(request: HttpRequest, slug: str) -> HttpResponse:
             end=data["end"],
             title=data["title"],
             by=request.user,
+            dates=[p.date for p in proposals if p.date.isoformat() in chosen],
         )
         messages.success(
             request,
@@ -146,11 +169,22 @@ def plan_series(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@GET_POST
 def meeting_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the confirmation page, saying how many people are told; POST: cancel."""
     circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
     require(request, "meetings.change_meeting", meeting, circle)
+    if request.method == "GET":
+        return render(
+            request,
+            "meetings/meeting_cancel.html",
+            {
+                "circle": circle,
+                "meeting": meeting,
+                "recipients": services.notice_recipients(meeting),
+            },
+        )
     try:
         services.cancel_meeting(meeting, by=request.user, request=request)
     except services.MeetingError as error:
@@ -170,7 +204,7 @@ def agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     require(request, "meetings.change_meeting", meeting, circle)
     form = AgendaItemForm(request.POST or None, circle=circle)
     if request.method == "POST" and form.is_valid():
-        services.add_agenda_item(meeting, form.save(commit=False))
+        services.add_agenda_item(meeting, form.save(commit=False), by=request.user)
         messages.success(request, _("The item has been added to the agenda."))
         return redirect("meetings:agenda", circle.slug, meeting.pk)
     items = meeting.agenda_items.select_related("core_question")
@@ -184,7 +218,8 @@ def agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agenda_item(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
-    """Move an item up or down, or remove it (the button pressed says which)."""
+    """Move an item up or down (the button pressed says which). Removing has its own
+    confirmation page, agenda_item_remove."""
     circle = circle_from_url(request, slug)
     meeting = _meeting(request, circle, pk)
     require(request, "meetings.change_meeting", meeting, circle)
@@ -192,10 +227,47 @@ def agenda_item(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResp
     action = request.POST.get("action")
     if action in ("up", "down"):
         services.move_agenda_item(agenda_item, action)
-    elif action == "delete":
-        services.delete_agenda_item(agenda_item)
-        messages.success(request, _("The item has been removed from the agenda."))
     return redirect("meetings:agenda", circle.slug, meeting.pk)
+
+
+@login_required
+@GET_POST
+def agenda_item_edit(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    circle = circle_from_url(request, slug)
+    meeting = _meeting(request, circle, pk)
+    require(request, "meetings.change_meeting", meeting, circle)
+    agenda_item = get_object_or_404(AgendaItem, meeting=meeting, pk=item)
+    form = AgendaItemForm(request.POST or None, instance=agenda_item, circle=circle)
+    if request.method == "POST" and form.is_valid():
+        services.change_agenda_item(form.save(commit=False), by=request.user)
+        messages.success(request, _("The agenda item has been saved."))
+        return redirect("meetings:agenda", circle.slug, meeting.pk)
+    return render(
+        request,
+        "meetings/agenda_item_form.html",
+        {"circle": circle, "meeting": meeting, "item": agenda_item, "form": form},
+    )
+
+
+@login_required
+@GET_POST
+def agenda_item_remove(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    """GET: the confirmation page; POST: remove the item from the agenda."""
+    circle = circle_from_url(request, slug)
+    meeting = _meeting(request, circle, pk)
+    require(request, "meetings.change_meeting", meeting, circle)
+    agenda_item = get_object_or_404(
+        AgendaItem.objects.select_related("core_question"), meeting=meeting, pk=item
+    )
+    if request.method == "POST":
+        services.delete_agenda_item(agenda_item, by=request.user)
+        messages.success(request, _("The item has been removed from the agenda."))
+        return redirect("meetings:agenda", circle.slug, meeting.pk)
+    return render(
+        request,
+        "meetings/agenda_item_remove.html",
+        {"circle": circle, "meeting": meeting, "item": agenda_item},
+    )
 
 
 @login_required
@@ -334,7 +406,11 @@ def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
-        services.set_attendance(meeting, present, by=request.user)
+        try:
+            services.set_attendance(meeting, present, by=request.user)
+        except services.AttendanceNotOpen as error:
+            messages.error(request, str(error))
+            return redirect("meetings:attendance", circle.slug, meeting.pk)
         messages.success(request, _("Attendance has been recorded."))
         return redirect(meeting)
     return render(
@@ -380,6 +456,50 @@ def outcome_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _outcome(request: HttpRequest, circle: Circle, pk: int, outcome: int) -> Outcome:
+    meeting = _meeting(request, circle, pk)
+    require(request, "meetings.change_meeting", meeting, circle)
+    found = get_object_or_404(
+        Outcome.objects.select_related("assignee"), meeting=meeting, pk=outcome
+    )
+    found.meeting = meeting  # the one already loaded, with its circle
+    return found
+
+
+@login_required
+@GET_POST
+def outcome_edit(request: HttpRequest, slug: str, pk: int, outcome: int) -> HttpResponse:
+    circle = circle_from_url(request, slug)
+    found = _outcome(request, circle, pk, outcome)
+    form = OutcomeForm(request.POST or None, instance=found, circle=circle)
+    if request.method == "POST" and form.is_valid():
+        services.change_outcome(form.save(commit=False), by=request.user)
+        messages.success(request, _("The outcome has been saved."))
+        return redirect(found.meeting)
+    return render(
+        request,
+        "meetings/outcome_edit.html",
+        {"circle": circle, "meeting": found.meeting, "outcome": found, "form": form},
+    )
+
+
+@login_required
+@GET_POST
+def outcome_remove(request: HttpRequest, slug: str, pk: int, outcome: int) -> HttpResponse:
+    """GET: the confirmation page; POST: remove the outcome from the meeting."""
+    circle = circle_from_url(request, slug)
+    found = _outcome(request, circle, pk, outcome)
+    if request.method == "POST":
+        services.remove_outcome(found, by=request.user)
+        messages.success(request, _("The outcome has been removed."))
+        return redirect(found.meeting)
+    return render(
+        request,
+        "meetings/outcome_remove.html",
+        {"circle": circle, "meeting": found.meeting, "outcome": found},
+    )
+
+
 @login_required
 @require_POST
 def agreement_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -422,7 +542,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(calendar_token=token, is_active=True).first()
     if user is None:
         raise Http404
-    meetings = Meeting.objects.filter(circle__memberships__user=user).distinct()
+    meetings = ical.for_feed(Meeting.objects.filter(circle__memberships__user=user).distinct())
     return HttpResponse(
         ical.as_calendar(meetings.order_by("starts_at"), "Leerkring"),
         content_type="text/calendar; charset=utf-8",

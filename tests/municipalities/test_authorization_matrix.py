@@ -139,6 +139,13 @@ EXPECTED: dict[str, Case] = {
         method="post",
         data={"action": "down"},
     ),
+    # Edit an agenda item; GET asks before removing one (POST removes it)
+    "meetings:agenda_item_edit": Case(
+        only("researcher", "organiser"), lambda w: {**meeting(w), "item": w.agenda_item.pk}
+    ),
+    "meetings:agenda_item_remove": Case(
+        only("researcher", "organiser"), lambda w: {**meeting(w), "item": w.agenda_item.pk}
+    ),
     "meetings:register": Case(MEMBERS_ONLY, meeting, method="post"),
     "meetings:unregister": Case(MEMBERS_ONLY, meeting, method="post"),
     "meetings:registrations": Case(
@@ -150,6 +157,12 @@ EXPECTED: dict[str, Case] = {
     "meetings:attendance": Case(only("researcher", "organiser"), meeting),
     "meetings:minutes": Case(only("researcher", "organiser"), meeting),
     "meetings:outcome_add": Case(only("researcher", "organiser"), meeting, method="post"),
+    "meetings:outcome_edit": Case(
+        only("researcher", "organiser"), lambda w: {**meeting(w), "outcome": w.agreement.pk}
+    ),
+    "meetings:outcome_remove": Case(
+        only("researcher", "organiser"), lambda w: {**meeting(w), "outcome": w.agreement.pk}
+    ),
     "meetings:agreement_done": Case(
         only("researcher", "organiser", "participant"),  # the participant is the assignee
         lambda w: {"slug": w.circle.slug, "pk": w.agreement.pk},

@@ -4,6 +4,7 @@ import io
 import zoneinfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -68,10 +69,22 @@ def test_plan_the_half_yearly_series(world, as_role):
     world.circle.start_date = datetime.date(2017, 9, 1)
     world.circle.end_date = datetime.date(2019, 8, 31)
     world.circle.save()
-    response = as_role("researcher").post(
-        url("plan_series", world),
-        {"title": "Leerkring", "months": ["3", "9"], "day": "15", "start": "13:30", "end": "17:00"},
-    )
+    data = {
+        "title": "Leerkring",
+        "months": ["3", "9"],
+        "day": "15",
+        "start": "13:30",
+        "end": "17:00",
+    }
+    client = as_role("researcher")
+    # First the dates, all in the past here and so unticked; nothing is created yet.
+    preview = client.post(url("plan_series", world), data)
+    assert preview.status_code == 200
+    assert not Meeting.objects.filter(title__startswith="Leerkring ").exists()
+    dates = ["2017-09-15", "2018-03-15", "2018-09-15", "2019-03-15"]
+    for date in dates:
+        assert f'value="{date}"' in preview.content.decode()
+    response = client.post(url("plan_series", world), {**data, "step": "confirm", "dates": dates})
     assert response.status_code == 302
     dates = sorted(
         timezone.localtime(m.starts_at).date()
@@ -106,9 +119,7 @@ def test_agenda_reorders_without_javascript(world, as_role):
     first, second = world.meeting.agenda_items.order_by("position")
     client.post(url("agenda_item", world, pk=world.meeting.pk, item=second.pk), {"action": "up"})
     assert list(world.meeting.agenda_items.order_by("position")) == [second, first]
-    client.post(
-        url("agenda_item", world, pk=world.meeting.pk, item=second.pk), {"action": "delete"}
-    )
+    client.post(url("agenda_item_remove", world, pk=world.meeting.pk, item=second.pk))
     assert list(
         AgendaItem.objects.filter(meeting=world.meeting).values_list("position", flat=True)
     ) == [1]
@@ -160,9 +171,11 @@ def test_csv_cells_cannot_smuggle_formulas(world, as_role):
 def test_attendance_is_recorded_per_person(world, as_role):
     present = RegistrationFactory(meeting=world.meeting, user=world.participant)
     absent = RegistrationFactory(meeting=world.meeting, user=world.trainer)
-    as_role("organiser").post(
-        url("attendance", world, pk=world.meeting.pk), {"present": [present.pk]}
-    )
+    # Attendance opens at the start of the meeting.
+    with time_machine.travel(world.meeting.starts_at + datetime.timedelta(hours=1)):
+        as_role("organiser").post(
+            url("attendance", world, pk=world.meeting.pk), {"present": [present.pk]}
+        )
     present.refresh_from_db()
     absent.refresh_from_db()
     assert (present.attended, absent.attended) == (True, False)
