@@ -56,7 +56,7 @@ def test_new_person_accepts_creates_account_and_is_logged_in(world, sent, client
         path, {"name": "Nina Nieuw", "password1": PASSWORD, "password2": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("municipalities:participants", args=[world.circle.slug])
+    assert response["Location"] == reverse("municipalities:circle", args=[world.circle.slug])
     user = User.objects.get(email="nieuwe.organisator@example.org")
     assert user.name == "Nina Nieuw" and user.check_password(PASSWORD)
     assert user.emailaddress_set.get().verified
