@@ -1,6 +1,7 @@
 """Every page of a circle, as the researcher sees it (the fullest version), checked with axe."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -58,4 +59,20 @@ def test_researcher_pages_are_accessible(page: Page, live_server, settings):
     page.locator("main form").get_by_role("button").click()
     expect(page.get_by_label("CBS-code")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Naam")).to_have_value("Nieuwegein")
+    assert_accessible(page)
+    # The audit log with its filters applied (through the form, so the URL is what a person
+    # would bookmark), and with a filter that does not fit: still accessible, error at its field.
+    log = live_server.url + "/kringen/ambtelijk-vakmanschap/logboek/"
+    page.goto(log)
+    filters = page.locator("main form.filters")
+    filters.locator("select[name=wat]").select_option("participation.status_changed")
+    filters.locator("input[name=van]").fill("2020-01-01")
+    filters.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"wat=participation\.status_changed&van=2020-01-01"))
+    expect(page.locator("main tbody tr").first).to_be_visible()
+    assert_accessible(page)
+    response = page.goto(log + "?van=2026-05-02&tot=2026-05-01&wie=abc")
+    assert response.status == 200
+    expect(page.locator("#id_tot")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_wie")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
