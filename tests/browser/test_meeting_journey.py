@@ -1,5 +1,8 @@
 """Organiser plans a meeting with an agenda; civil servants register until it is full; the
-third lands on the waiting list and moves up when someone cancels. In Chromium, with axe."""
+third lands on the waiting list and moves up when someone cancels; the organiser cancels the
+meeting after a confirmation page that says who gets an e-mail. In Chromium, with axe."""
+
+import re
 
 import pytest
 from django.core import mail
@@ -104,3 +107,21 @@ def test_plan_register_fill_waitlist_and_move_up(page: Page, live_server, settin
     page.goto(base + detail)
     expect(page.locator("form[action$='/afmelden/']")).to_be_visible()
     assert_accessible(page)
+
+    # The organiser cancels: the red button is not on the meeting page but on a page of its
+    # own, which says how many people get an e-mail (Bram and Cem); only there is it done.
+    log_out(page)
+    log_in(page, base, "organisator@example.org")
+    page.goto(base + detail)
+    expect(page.locator("main form[action$='/annuleren/']")).to_have_count(0)
+    page.locator("main a[href$='/annuleren/']").click()
+    expect(page.locator("main p strong")).to_have_text(re.compile(r"^2 "))
+    assert_accessible(page)
+    meeting.refresh_from_db()
+    assert not meeting.is_cancelled
+    mail.outbox.clear()
+    page.locator("main form button.button--danger").click()
+    expect(page.get_by_role("status").first).to_be_visible()
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled
+    assert sorted(m.to[0] for m in mail.outbox) == ["bram@breda.nl", "cem@breda.nl"]
