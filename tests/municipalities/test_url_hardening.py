@@ -55,10 +55,11 @@ def parameters(route: str) -> list[str]:
 
 
 def build(route: str, values: dict[str, str]) -> str:
-    """A concrete path: each parameter replaced by its value (already URL-encoded)."""
+    """A concrete path: each parameter replaced by its value (already URL-encoded); one the
+    sample values do not know gets "1", which the int converter takes."""
     for start, end, name in reversed(_named_groups(route)):
-        route = route[:start] + values[name] + route[end:]
-    route = PARAMETER.sub(lambda m: values[m.group("name")], route)
+        route = route[:start] + values.get(name, "1") + route[end:]
+    route = PARAMETER.sub(lambda m: values.get(m.group("name"), "1"), route)
     route = route.replace("^", "").replace("$", "").replace("\\", "")
     return "/" + route
 
@@ -71,6 +72,7 @@ def sample_values(world) -> dict[str, str]:
         "cbs_code": world.breda.cbs_code,
         "pk": str(world.meeting.pk),
         "item": str(world.agenda_item.pk),
+        "outcome": str(world.agreement.pk),
         "token": make_token(world.invitation),
         "object_id": str(world.meeting.pk),
         "app_label": "meetings",
