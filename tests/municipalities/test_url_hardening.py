@@ -167,3 +167,20 @@ def test_strict_converters_still_take_real_values(world):
 )
 def test_values_that_cannot_be_ours_are_not_found(world, as_role, path):
     assert as_role("researcher").get(path).status_code == 404
+
+
+OUR_CONVERTERS = {"int", "slug", "cbs", "invitation_token", "calendar_token"}
+
+
+def test_our_routes_take_only_strict_converters():
+    """No `<str:…>` or `<path:…>` in our own URLconfs: each value has a converter as strict as
+    what it carries (the admin's and allauth's routes are theirs)."""
+    ours = [r for r in routes() if not r.startswith(("beheer/", "accounts/"))]
+    loose = {
+        route: m.group("converter") or "str"
+        for route in ours
+        for m in PARAMETER.finditer(route)
+        if (m.group("converter") or "str") not in OUR_CONVERTERS
+    }
+    assert not loose
+    assert not [route for route in ours if "(?P<" in route]
