@@ -165,8 +165,11 @@ def _assert_demo_in_todays_time() -> None:
         "Vierde reflectiebijeenkomst"
     ]
     full = meetings.get(title="Terugkombijeenkomst")
-    assert full.registrations.filter(status=Registration.Status.CONFIRMED).count() == 8
+    confirmed = full.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    assert confirmed == full.capacity
     assert full.registrations.filter(status=Registration.Status.WAITLIST).count() == 1
+    bram = User.objects.get(email="bram.breda@example.org")
+    assert not full.registrations.filter(user=bram).exists()  # for Breda's coordinator
 
     anna = User.objects.get(email="ambtenaar@example.org")
     registered = {m.title for m in upcoming if m.registrations.filter(user=anna).exists()}
