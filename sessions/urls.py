@@ -60,5 +60,6 @@ urlpatterns = [
 # Outside any circle: the person's own calendar page and their feed (which needs no login).
 personal_urlpatterns = [
     path("mijn-agenda/", views.my_calendar, name="my_calendar"),
+    path("mijn-agenda/nieuw-adres/", views.calendar_new_address, name="calendar_new_address"),
     path("agenda/<calendar_token:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

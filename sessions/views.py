@@ -106,7 +106,30 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
         circle,
     )
     form = MeetingForm(request.POST or None, instance=meeting, circle=circle)
-    if request.method == "POST" and form.is_valid():
+    step = request.POST.get("step")
+    if request.method == "POST" and form.is_valid() and step != "back":
+        changed = [name for name in services.NOTIFIED_FIELDS if name in form.changed_data]
+        edited = form.instance
+        recipients = (
+            services.notice_recipients(edited)
+            if meeting and changed and not edited.is_cancelled
+            else 0
+        )
+        if recipients and step != "confirm":
+            # A new time or place e-mails everyone registered: say so, and ask first.
+            before = Meeting.objects.get(pk=meeting.pk)
+            return render(
+                request,
+                "meetings/meeting_change_confirm.html",
+                {
+                    "circle": circle,
+                    "meeting": before,
+                    "edited": edited,
+                    "form": form,
+                    "changed": changed,
+                    "recipients": recipients,
+                },
+            )
         meeting = services.save_meeting(form.save(commit=False), by=request.user, request=request)
         messages.success(request, _("The meeting has been saved."))
         return redirect(meeting)
@@ -551,15 +574,25 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @GET_POST
+def calendar_new_address(request: HttpRequest) -> HttpResponse:
+    """GET: the confirmation page (every calendar subscribed to the old address stops
+    updating); POST: make the new address."""
+    if request.method == "POST":
+        core_services.new_calendar_token(request.user)
+        messages.success(
+            request, _("Your calendar has a new address; the old one no longer works.")
+        )
+        return redirect("my_calendar")
+    return render(request, "meetings/calendar_new_address.html")
+
+
+@login_required
+@GET_POST
 def my_calendar(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "new_address":
-            core_services.new_calendar_token(request.user)
-            messages.success(
-                request, _("Your calendar has a new address; the old one no longer works.")
-            )
-        elif action in ("reminders_on", "reminders_off"):
+        # A new feed address has a confirmation page of its own: calendar_new_address.
+        if action in ("reminders_on", "reminders_off"):
             core_services.set_meeting_reminders(request.user, action == "reminders_on")
             messages.success(request, _("Your reminder setting has been saved."))
         return redirect("my_calendar")

@@ -251,7 +251,7 @@ def test_personal_feed_lists_all_my_circles_and_dies_with_a_new_token(world, as_
     feed = reverse("calendar_feed", args=[world.participant.calendar_token])
     events = Calendar.from_ical(client.get(feed).content).walk("VEVENT")
     assert {str(e["summary"]) for e in events} == {"Voorjaarsbijeenkomst", other.title}
-    as_role("participant").post(reverse("my_calendar"), {"action": "new_address"})
+    as_role("participant").post(reverse("calendar_new_address"))
     assert client.get(feed).status_code == 404
 
 

@@ -68,6 +68,54 @@ def test_nobody_outside_the_planners_sees_the_cancel_page(world, as_role):
     assert as_role("participant").get(url("cancel", world, pk=world.meeting.pk)).status_code == 403
 
 
+def meeting_data(meeting, **changes):
+    # The form has minutes; a factory's meeting has seconds too, which would count as a change.
+    meeting.starts_at = meeting.starts_at.replace(second=0, microsecond=0)
+    meeting.ends_at = meeting.ends_at.replace(second=0, microsecond=0)
+    meeting.save()
+    local = timezone.localtime
+    return {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "starts_at": local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": local(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": meeting.place,
+        **changes,
+    }
+
+
+def test_moving_a_meeting_asks_first_and_says_how_many_get_the_notice(
+    world, as_role, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(meeting=world.meeting, user=world.participant)
+    client = in_english(as_role("organiser"))
+    edit = url("edit", world, pk=world.meeting.pk)
+    data = meeting_data(world.meeting, place="Chassé Theater")
+    page = client.post(edit, data)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "1 person who registered (waiting list included) gets an e-mail" in html
+    assert "was Stadhuis, becomes Chassé Theater" in html
+    world.meeting.refresh_from_db()
+    assert world.meeting.place == "Stadhuis"  # not yet
+    back = client.post(edit, {**data, "step": "back"}).content.decode()
+    assert 'value="Chassé Theater"' in back and 'name="step" value="confirm"' not in back
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit, {**data, "step": "confirm"}).status_code == 302
+    world.meeting.refresh_from_db()
+    assert world.meeting.place == "Chassé Theater"
+    assert world.meeting.changes.get().notified_at is not None
+
+
+def test_a_change_nobody_hears_about_is_saved_at_once(world, as_role):
+    RegistrationFactory(meeting=world.meeting, user=world.participant)
+    edit = url("edit", world, pk=world.meeting.pk)
+    response = as_role("organiser").post(edit, meeting_data(world.meeting, title="Nieuwe titel"))
+    assert response.status_code == 302
+    world.meeting.refresh_from_db()
+    assert world.meeting.title == "Nieuwe titel"
+
+
 # --- Agenda items --------------------------------------------------------------------------------
 
 
@@ -348,3 +396,27 @@ def test_calendar_feed_query_count_does_not_grow(world, client, django_assert_nu
     assert response.status_code == 200
     assert response.content.count(b"BEGIN:VEVENT") == 20
     assert response.content.count(b"SEQUENCE:1") == 18
+
+
+# --- A new calendar feed address -----------------------------------------------------------------
+
+
+def test_a_new_feed_address_asks_first(world, as_role):
+    client = as_role("participant")
+    old = world.participant.calendar_token
+    page = reverse("calendar_new_address")
+    calendar = client.get(reverse("my_calendar")).content.decode()
+    assert f'href="{page}"' in calendar and 'value="new_address"' not in calendar
+    assert client.get(page).status_code == 200
+    world.participant.refresh_from_db()
+    assert world.participant.calendar_token == old
+    assert client.post(page).status_code == 302
+    world.participant.refresh_from_db()
+    assert world.participant.calendar_token != old
+
+
+def test_the_old_one_click_new_address_does_nothing(world, as_role):
+    old = world.participant.calendar_token
+    as_role("participant").post(reverse("my_calendar"), {"action": "new_address"})
+    world.participant.refresh_from_db()
+    assert world.participant.calendar_token == old
