@@ -170,6 +170,8 @@ EXPECTED: dict[str, Case] = {
     ),
     "meetings:ics": Case(MEMBERS_ONLY, meeting),
     "my_calendar": Case(LOGGED_IN),
+    # GET asks before the old feed address stops working (POST makes the new one)
+    "calendar_new_address": Case(LOGGED_IN),
     "calendar_feed": Case(everyone("ok"), lambda w: {"token": w.participant.calendar_token}),
     # The invitation link works without an account
     "invitation_accept": Case(everyone("ok"), token),
