@@ -435,7 +435,7 @@ def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("meetings:attendance", circle.slug, meeting.pk)
         messages.success(request, _("Attendance has been recorded."))
-        return redirect(meeting)
+        return redirect_back(request, meeting)
     return render(
         request,
         "meetings/attendance.html",
@@ -454,7 +454,7 @@ def minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form.instance.minutes = form.cleaned_data["minutes"]
         services.save_meeting(form.instance, by=request.user, request=request)
         messages.success(request, _("The minutes have been saved."))
-        return redirect(meeting)
+        return redirect_back(request, meeting)
     return render(
         request, "meetings/minutes_form.html", {"circle": circle, "meeting": meeting, "form": form}
     )

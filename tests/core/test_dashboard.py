@@ -193,3 +193,28 @@ def test_dashboard_query_count_is_pinned_and_does_not_grow(
 
 # Queries of the dashboard per role (session and user included), quoted in the closing note.
 PINNED = {"researcher": 13, "organiser": 12, "coordinator": 11, "participant": 7}
+
+
+def test_minutes_and_attendance_opened_from_the_dashboard_return_to_it(
+    as_role, world, past_meeting
+):
+    client = as_role("organiser")
+    slug = world.circle.slug
+    form = client.get(
+        reverse("meetings:minutes", args=[slug, past_meeting.pk]), {"next": reverse("home")}
+    )
+    assert form.status_code == 200
+    assert '<input type="hidden" name="next" value="/">' in form.content.decode()
+    saved = client.post(
+        reverse("meetings:minutes", args=[slug, past_meeting.pk]),
+        {"minutes": "Wat we leerden.", "next": reverse("home")},
+    )
+    assert saved["Location"] == reverse("home")
+    recorded = client.post(
+        reverse("meetings:attendance", args=[slug, past_meeting.pk]),
+        {"present": [world.participant.pk], "next": reverse("home")},
+    )
+    assert recorded["Location"] == reverse("home")
+    html = page(client)
+    assert reverse("meetings:minutes", args=[slug, past_meeting.pk]) not in html
+    assert reverse("meetings:attendance", args=[slug, past_meeting.pk]) not in html
