@@ -35,7 +35,7 @@ def test_log_in_see_dashboard_switch_language_log_out(page: Page, demo, settings
     page.get_by_label("E-mail").fill("onderzoeker@example.org")
     page.get_by_label("Wachtwoord").fill("niet-het-wachtwoord")
     page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("alert")).to_contain_text("niet correct")
+    expect(page.get_by_role("alert")).to_contain_text("klopt niet")
     expect(page.get_by_label("E-mail")).to_have_value("onderzoeker@example.org")
     assert_accessible(page)
 
