@@ -7,6 +7,8 @@ Staff who are not superusers see only what their admin permissions let them use,
 "Administration" link only if there is something (`can_use_admin`).
 """
 
+from functools import wraps
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -58,6 +60,27 @@ def admin_login(request: HttpRequest, extra_context=None) -> HttpResponseRedirec
     return HttpResponseRedirect(target or reverse("admin:index", current_app=admin.site.name))
 
 
+_admin_view = admin.site.admin_view
+
+
+def audited_admin_view(view, cacheable=False):
+    """The admin's own permission check, with refusals (403) in the audit log like every other
+    refused request."""
+    checked = _admin_view(view, cacheable)
+
+    @wraps(checked)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return checked(request, *args, **kwargs)
+        except PermissionDenied:
+            audit.record(
+                "permission.denied", actor=request.user, request=request, path=request.path
+            )
+            raise
+
+    return wrapper
+
+
 def admin_password_change(request: HttpRequest, extra_context=None) -> HttpResponseRedirect:
     # allauth's page asks for the current password, records the change and tells the person.
     return redirect("account_change_password")
@@ -66,6 +89,7 @@ def admin_password_change(request: HttpRequest, extra_context=None) -> HttpRespo
 admin.site.site_header = "Leerkring"
 admin.site.site_title = "Leerkring"
 admin.site.has_permission = can_use_admin
+admin.site.admin_view = audited_admin_view
 admin.site.login = admin_login
 admin.site.password_change = admin_password_change
 

@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from leerkring.models import Circle, User
 from municipalities.models import Invitation, Membership, Municipality, Role
@@ -41,6 +42,12 @@ class World:
             raise AttributeError(name) from None
 
 
+STAFF_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("user", "circle", "membership")
+    for action in ("view", "add", "change")
+]
+
 ROLES = {
     # key: (role, municipality attribute or None)
     "researcher": (Role.RESEARCHER, None),
@@ -74,6 +81,15 @@ def world(db, settings) -> World:
     outsider = UserFactory(email="outsider@example.org", name="Outsider")
     MembershipFactory(user=outsider, circle=other_circle, role=Role.RESEARCHER)
     world.users["outsider"] = outsider
+    # Platform staff manage accounts and circles in the admin and belong to no circle.
+    staff = UserFactory(email="staff@example.org", name="Staff", is_staff=True)
+    staff.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["leerkring", "municipalities"],
+            codename__in=STAFF_PERMISSIONS,
+        )
+    )
+    world.users["staff"] = staff
     world.invitation = InvitationFactory(
         circle=circle,
         email="nieuw@example.org",
