@@ -141,6 +141,7 @@ def test_read_only_pages_refuse_changes_even_from_a_superuser(
     change = reverse(f"admin:{app}_{model}_change", args=[obj.pk])
     assert client.get(change).status_code == 200  # they may look
     assert client.post(change, {"title": "Anders", "status": "confirmed"}).status_code == 403
+    assert AuditEvent.objects.filter(action="permission.denied", data__path=change).exists()
     assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 403
     assert client.post(reverse(f"admin:{app}_{model}_delete", args=[obj.pk])).status_code == 403
     changelist = reverse(f"admin:{app}_{model}_changelist")

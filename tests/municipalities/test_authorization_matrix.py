@@ -19,6 +19,7 @@ people who may not use the admin to its login.
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -130,7 +131,11 @@ EXPECTED: dict[str, Case] = {
     "municipalities:members": Case(only("researcher", "coordinator"), breda),
     "municipalities:invite": Case(only("researcher", "coordinator", "other_coordinator"), circle),
     "municipalities:invite_to_municipality": Case(
-        only("researcher", "coordinator"), breda, method="post"
+        done_by("researcher", "coordinator"),
+        breda,
+        method="post",
+        data={"email": "nieuwe.ambtenaar@example.org", "role": "participant", "name": "Nieuw"},
+        redirect=lambda w: reverse("municipalities:members", kwargs=breda(w)),
     ),
     "municipalities:invitation_resend": Case(
         done_by("researcher", "coordinator"),
@@ -334,6 +339,40 @@ def test_every_url_has_an_expectation():
     assert missing == [], "add these URLs to EXPECTED in this file"
     stale = [name for name in EXPECTED if name not in ALL]
     assert stale == [], "these URLs no longer exist"
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+DOC_WORDS = {"404": "hidden", "403": "denied", "400": "bad", "405": "method"}
+
+
+def documented_matrix() -> dict[str, dict[str, str]]:
+    """The matrix table of docs/permissions.md: each URL name in backticks in a row's first cell,
+    with the row's outcomes (footnote marks dropped)."""
+    section = DOC.read_text().split("## The matrix (what the tests check)", 1)[1]
+    rows = {}
+    for line in section.split("\n## ", 1)[0].splitlines():
+        if not line.startswith("| ") or line.startswith("| URL (name)"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        outcomes = [re.sub("[¹²³⁴⁵⁶⁷⁸⁹]", "", cell) for cell in cells[1:]]
+        for name in re.findall(r"`([^`]+)`", cells[0]):
+            if not name.startswith(("/", ".")):  # a path or a file type, not a URL name
+                words = (DOC_WORDS.get(word, word) for word in outcomes)
+                rows[name] = dict(zip(PEOPLE, words, strict=True))
+    return rows
+
+
+def test_the_permissions_doc_shows_the_matrix():
+    documented = documented_matrix()
+    assert sorted(set(EXPECTED) - set(documented)) == [], "add these to docs/permissions.md"
+    assert sorted(set(documented) - set(EXPECTED)) == [], "not URLs of the matrix"
+    different = {
+        name: {person: (documented[name][person], outcome)}
+        for name, case in EXPECTED.items()
+        for person, outcome in case.expected.items()
+        if documented[name].get(person) != outcome
+    }
+    assert different == {}, "docs/permissions.md (documented, tested) differs"
 
 
 def test_matrix_size():
