@@ -128,7 +128,9 @@ def test_four_dashboards_lead_to_the_tasks(browser, live_server, settings):
     follow(
         page,
         base,
-        section(page, "Nog niet aangemeld").get_by_role("link").last,
+        section(page, "Nog niet aangemeld")
+        .get_by_role("link", name=re.compile(r"^Aanmeldingen voor "))
+        .first,
         re.compile(r"/bijeenkomsten/\d+/aanmeldingen/$"),
         re.compile(r"^Aanmeldingen voor "),
     )
