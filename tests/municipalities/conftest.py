@@ -62,6 +62,10 @@ ROLES = {
 @pytest.fixture
 def world(db, settings) -> World:
     settings.MFA_REQUIRED = False  # MFA has tests of its own
+    return build_world()
+
+
+def build_world() -> World:
     circle = CircleFactory(name="Ambtelijk vakmanschap", slug="vakmanschap")
     other_circle = CircleFactory(name="Een andere kring", slug="andere-kring")
     breda = MunicipalityFactory(name="Breda", cbs_code="GM0758")

@@ -15,6 +15,9 @@ Django's admin has about a hundred and twenty URLs, one set per registered model
 representative ones are in the matrix (ADMIN_CASES); `test_every_admin_url_requires_admin_rights`
 calls every other admin view directly (no middleware, no client) to show that each one sends
 people who may not use the admin to its login.
+
+The world (tests/municipalities/conftest.py) is made once for the module; each case runs in a
+savepoint inside it.
 """
 
 import re
@@ -24,10 +27,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from leerkring.models import AuditEvent
+from municipalities.rules import forget_memberships
 from municipalities.services import make_token
+from tests.municipalities.conftest import build_world
 
 PEOPLE = [
     "anonymous",
@@ -380,6 +386,24 @@ def test_matrix_size():
     admin_urls = [name for name, route in ALL.items() if is_admin(name, route)]
     assert len(ALL) > 100 and len(admin_urls) > 50
     assert len(CASES) == (len(ALL) - len(admin_urls) + len(ADMIN_CASES)) * len(PEOPLE)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The world is made once for the matrix, in a transaction rolled back at the end; each case
+    runs inside it in a savepoint of its own (as Django's setUpTestData does), so what a POST
+    changes is gone before the next case."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(shared_world, db, settings):
+    settings.MFA_REQUIRED = False  # MFA has tests of its own
+    for user in shared_world.users.values():
+        forget_memberships(user)
+    return shared_world
 
 
 @pytest.mark.parametrize(("name", "person"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
