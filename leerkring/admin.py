@@ -159,6 +159,18 @@ class UserAdmin(DjangoUserAdmin):
             readonly += self.privilege_fields
         return readonly
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Staff who are not superusers manage ordinary accounts only: changing the password or
+        # address of a staff account would let them take it over.
+        if (
+            obj is not None
+            and obj.is_staff
+            and obj.pk != request.user.pk
+            and not request.user.is_superuser
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting a person would drop their registrations without filling the seats they free
         # and their roles without revoking what they sent: accounts are deactivated instead.

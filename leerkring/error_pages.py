@@ -42,8 +42,21 @@ class ProjectErrorPagesMiddleware:
             return None
         if isinstance(exception, Http404):
             return self._not_found(request, exception)
-        if _handled_by_django(exception):
-            return None
+        if isinstance(exception, PermissionDenied):
+            return None  # Django's 403 handling does not depend on DEBUG
+        if isinstance(exception, (BadRequest, SuspiciousOperation, MultiPartParserError)):
+            # With DEBUG Django would answer these with its debug page (settings and all).
+            response = get_resolver(get_urlconf()).resolve_error_handler(400)(
+                request, exception=exception
+            )
+            log_response(
+                "Bad request: %s",
+                request.path,
+                response=response,
+                request=request,
+                exception=exception,
+            )
+            return response
         try:
             response = get_resolver(get_urlconf()).resolve_error_handler(500)(request)
         except Exception:
@@ -65,11 +78,3 @@ class ProjectErrorPagesMiddleware:
     def _not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         handler = get_resolver(get_urlconf()).resolve_error_handler(404)
         return handler(request, exception=exception)
-
-
-def _handled_by_django(exception: Exception) -> bool:
-    """Refusals (403) and bad requests (400) Django answers with its own handling, which does
-    not depend on DEBUG for 403 and says what was wrong with the request for 400."""
-    return isinstance(
-        exception, (PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
-    )

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from leerkring.admin import ReadOnlyAdminMixin
 from municipalities import services
@@ -18,8 +19,15 @@ class MembershipAdminForm(forms.ModelForm):
         model = Membership
         fields = ["user", "circle", "role", "municipality"]
 
+    # Set by MembershipAdmin.get_form: the staff member filling in the form.
+    requester = None
+
     def clean(self):
         cleaned = super().clean()
+        if self.requester is not None and cleaned.get("user") == self.requester:
+            # Staff read a circle's reflections and logs only through a role someone else gave
+            # them: nobody grants themselves one here.
+            self.add_error("user", _("You cannot give yourself a role in a circle."))
         circle, role = cleaned.get("circle"), cleaned.get("role")
         if circle and role in MUNICIPAL_ROLES:
             try:
@@ -61,6 +69,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["circle", "role"]
     search_fields = ["user__email", "user__name"]
     autocomplete_fields = ["user"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"requester": request.user})
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A role is granted or removed, never edited in place: both go through the services,

@@ -55,6 +55,10 @@ def municipality_changed(event: AuditEvent) -> str:
     changes = describe_changes(event)
     if not changes:
         return _("Municipality details saved without changes")
+    if event.data.get("elsewhere"):
+        return _("Municipality details changed in another circle: %(changes)s") % {
+            "changes": changes
+        }
     return _("Municipality details changed: %(changes)s") % {"changes": changes}
 
 

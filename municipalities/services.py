@@ -148,17 +148,28 @@ def save_municipality(
         before = Municipality.objects.get(pk=municipality.pk)
         municipality.save()
         changes = audit.field_changes(before, municipality, changed_fields)
-        circles = Circle.objects.filter(participations__municipality=municipality)
-        for affected in {circle, *circles}:
+        audit.record(
+            "municipality.changed",
+            actor=by,
+            target=municipality,
+            circle=circle,
+            request=request,
+            fields=changed_fields,
+            changes=changes,
+        )
+        # The other circles see what changed, but not who did it, from where, or in which
+        # circle: that person and that circle may be strangers to them.
+        others = Circle.objects.filter(participations__municipality=municipality).exclude(
+            pk=circle.pk
+        )
+        for other in others:
             audit.record(
                 "municipality.changed",
-                actor=by,
                 target=municipality,
-                circle=affected,
-                request=request,
+                circle=other,
                 fields=changed_fields,
                 changes=changes,
-                edited_in=circle.slug,
+                elsewhere=True,
             )
     return municipality
 

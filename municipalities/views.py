@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring import audit
@@ -507,6 +508,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The invitation link (no account needed) ---------------------------------------------------
 
 
+@cache_control(private=True, no_store=True)  # shows the invitee's address and name
 @GET_POST
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation, state = services.read_token(token)
@@ -565,6 +567,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "municipalities/invitation_accept_new.html", context)
 
 
+@cache_control(private=True, no_store=True)
 @require_POST
 def invitation_renew(request: HttpRequest, token: str) -> HttpResponse:
     invitation, state = services.read_token(token)

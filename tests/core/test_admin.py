@@ -223,3 +223,36 @@ def test_accounts_and_circles_are_not_deleted_in_the_admin(client):
     assert client.post(delete_user, {"post": "yes"}).status_code == 403
     delete_circle = reverse("admin:leerkring_circle_delete", args=[circle.pk])
     assert client.post(delete_circle, {"post": "yes"}).status_code == 403
+
+
+def test_staff_cannot_take_over_other_staff_accounts(client):
+    staff = staff_with("view_user", "change_user")
+    superuser = UserFactory(email="super@example.org", is_staff=True, is_superuser=True)
+    ordinary = UserFactory(email="gewoon@example.org")
+    client.force_login(staff)
+    password = reverse("admin:auth_user_password_change", args=[superuser.pk])
+    response = client.post(
+        password, {"password1": "Nieuw-wachtwoord-123", "password2": "Nieuw-wachtwoord-123"}
+    )
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert not superuser.check_password("Nieuw-wachtwoord-123")
+    change = reverse("admin:leerkring_user_change", args=[superuser.pk])
+    assert client.post(change, {"email": "attacker@evil.example"}).status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.email == "super@example.org"
+    # Ordinary accounts are theirs to manage.
+    assert client.get(reverse("admin:leerkring_user_change", args=[ordinary.pk])).status_code == 200
+
+
+def test_staff_cannot_give_themselves_a_role_in_a_circle(client):
+    staff = staff_with("view_membership", "add_membership")
+    circle = CircleFactory()
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:municipalities_membership_add"),
+        {"user": staff.pk, "circle": circle.pk, "role": "researcher"},
+    )
+    assert response.status_code == 200
+    assert "Je kunt jezelf geen rol in een leerkring geven." in response.content.decode()
+    assert not Membership.objects.filter(user=staff).exists()

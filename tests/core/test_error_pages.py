@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.urls import include, path
 
@@ -28,10 +28,15 @@ def refused(request):
     raise PermissionDenied
 
 
+def suspicious(request):
+    raise SuspiciousOperation("deliberate: too many fields")
+
+
 urlpatterns = [
     path("crash/", crash),
     path("missing/", missing),
     path("refused/", refused),
+    path("suspicious/", suspicious),
     path("", include("leerkring.urls")),
 ]
 
@@ -79,6 +84,15 @@ def test_a_500_in_debug_is_our_page_and_is_logged_with_its_traceback(client, deb
 def test_a_403_in_debug_keeps_its_own_page(client, debug_mode):
     response = client.get("/refused/")
     assert response.status_code == 403
+
+
+def test_a_bad_request_in_debug_is_our_400_page_without_settings(client, debug_mode):
+    client.raise_request_exception = False
+    response = client.get("/suspicious/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="skip-link"' in html
+    assert "deliberate" not in html and "SECRET_KEY" not in html and "Traceback" not in html
 
 
 def test_technical_pages_when_asked_for(client, debug_mode):

@@ -364,3 +364,32 @@ def test_the_query_count_does_not_grow_with_the_events(
     with django_assert_max_num_queries(AUDIT_LOG_QUERIES) as many:
         assert client.get(log_url(world, **params)).status_code == 200
     assert len(many) == len(few)
+
+
+def test_an_edit_in_another_circle_shows_what_changed_but_not_who_or_where(world, as_role):
+    """A municipality's details are shared by its circles; the editor in another circle is a
+    stranger to this one, so this circle's log keeps no name, address or circle of theirs."""
+    from tests.factories import MembershipFactory, ParticipationFactory
+
+    ParticipationFactory(
+        circle=world.other_circle, municipality=world.breda, status="participating"
+    )
+    stranger = UserFactory(email="geheim-andere-kring@example.org", name="Verre Vreemde")
+    MembershipFactory(
+        user=stranger, circle=world.other_circle, role=Role.COORDINATOR, municipality=world.breda
+    )
+    before = world.breda.inhabitants
+    world.breda.inhabitants = (before or 0) + 1000
+    services.save_municipality(
+        world.breda, by=stranger, circle=world.other_circle, changed_fields=["inhabitants"]
+    )
+    mine = AuditEvent.objects.get(action="municipality.changed", circle=world.circle)
+    assert mine.actor is None and mine.actor_email == "" and mine.ip_address is None
+    assert "andere-kring" not in str(mine.data)
+    theirs = AuditEvent.objects.get(action="municipality.changed", circle=world.other_circle)
+    assert theirs.actor == stranger
+    html = as_role("researcher").get(reverse("municipalities:audit_log", args=[world.circle.slug]))
+    assert html.status_code == 200
+    page = html.content.decode()
+    assert "in een andere leerkring" in page
+    assert "Verre Vreemde" not in page and "geheim-andere-kring" not in page

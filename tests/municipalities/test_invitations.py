@@ -267,3 +267,12 @@ def test_the_municipality_is_not_called_optional_and_is_required_for_civil_serva
     response = client.post(url, {"email": "nieuw@example.org", "role": "participant"})
     assert response.status_code == 200
     assert "Kies namens welke gemeente deze persoon deelneemt." in response.content.decode()
+
+
+def test_the_invitation_page_is_not_stored_by_caches(world, client):
+    from municipalities.services import make_token
+
+    response = client.get(reverse("invitation_accept", args=[make_token(world.invitation)]))
+    assert response.status_code == 200
+    assert world.invitation.email in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
