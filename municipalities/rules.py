@@ -88,6 +88,7 @@ def is_a_researcher(user, membership) -> bool:
 def is_a_coordinator(user, membership) -> bool:
     return membership is not None and membership.role == Role.COORDINATOR
 
+
 # Circle (obj: Circle)
 rules.add_perm("leerkring.view_circle", is_circle_member)
 rules.add_perm("leerkring.change_circle", is_researcher)

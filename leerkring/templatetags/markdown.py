@@ -10,4 +10,3 @@ register = template.Library()
 def markdown(text: str) -> str:
     """For short texts only: long ones (minutes) store their HTML when saved."""
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
-
