@@ -68,9 +68,6 @@ class Section:
     order: int = 100
 
 
-DashboardSection = OverviewSection = Section
-
-
 @dataclass
 class Registry:
     tabs: list[CircleTab] = field(default_factory=list)
