@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leerkring import text_limits
 from leerkring.models import Circle, OutgoingEmail
+from leerkring.roles import MUNICIPAL_ROLES, Role
 from municipalities.querysets import (
     InvitationQuerySet,
     MembershipQuerySet,
@@ -166,16 +167,6 @@ class StatusChange(models.Model):
         return f"{self.participation}: {self.from_status or '-'} → {self.to_status}"
 
 
-class Role(models.TextChoices):
-    RESEARCHER = "researcher", _("researcher")
-    ORGANISER = "organiser", _("organiser")
-    COORDINATOR = "coordinator", _("municipal coordinator")
-    PARTICIPANT = "participant", _("civil servant")
-    TRAINER = "trainer", _("trainer")
-
-
-# Roles that belong to one municipality in the circle.
-MUNICIPAL_ROLES = (Role.COORDINATOR, Role.PARTICIPANT)
 # Memberships and invitations: a municipality exactly when the role is a municipal one.
 MUNICIPALITY_IFF_MUNICIPAL_ROLE = Q(role__in=MUNICIPAL_ROLES, municipality__isnull=False) | (
     ~Q(role__in=MUNICIPAL_ROLES) & Q(municipality__isnull=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from leerkring import text_limits
 from leerkring.models import Circle, CoreQuestion
 from municipalities.models import Municipality
-from sessions.querysets import MeetingQuerySet, OutcomeQuerySet
+from sessions.querysets import MeetingQuerySet, OutcomeQuerySet, RegistrationQuerySet
 
 
 class Meeting(models.Model):
@@ -139,6 +139,8 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registration")

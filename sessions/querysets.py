@@ -2,19 +2,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import models
 from django.utils import timezone
+
+from leerkring.access import (
+    EVERYTHING,
+    OWNER,
+    MemberOfOwnMunicipality,
+    Scope,
+    ScopedQuerySet,
+    everyone_sees_everything,
+)
+from leerkring.roles import Role
 
 if TYPE_CHECKING:
     from leerkring.models import User
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: the meetings of every circle the person belongs to."""
+
+    scope = Scope(circle="circle", sees=everyone_sees_everything())
+
     def visible_to(self, user: User) -> MeetingQuerySet:
-        """The meetings of every circle the person belongs to."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(circle__memberships__user=user).select_related("circle", "host")
+        return super().visible_to(user).select_related("circle", "host")
 
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(ends_at__gt=timezone.now()).order_by("starts_at")
@@ -23,7 +33,29 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=timezone.now()).order_by("-starts_at")
 
 
-class OutcomeQuerySet(models.QuerySet):
+class RegistrationQuerySet(ScopedQuerySet):
+    """Planners see every registration of their circles; a coordinator those of their own
+    municipality's people; everyone their own."""
+
+    scope = Scope(
+        circle="meeting__circle",
+        owner="user",
+        sees={
+            Role.RESEARCHER: EVERYTHING,
+            Role.ORGANISER: EVERYTHING,
+            Role.COORDINATOR: MemberOfOwnMunicipality("user") | OWNER,
+            Role.PARTICIPANT: OWNER,
+            Role.TRAINER: OWNER,
+        },
+        distinct=True,
+    )
+
+
+class OutcomeQuerySet(ScopedQuerySet):
+    """Every member of a circle sees its meetings' outcomes and agreements."""
+
+    scope = Scope(circle="meeting__circle", sees=everyone_sees_everything(), owner="assignee")
+
     def mine(self, user: User) -> OutcomeQuerySet:
         """Assigned to the person, in circles they still belong to."""
         return self.filter(assignee=user, meeting__circle__memberships__user=user)

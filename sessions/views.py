@@ -21,7 +21,6 @@ from leerkring.models import Circle, User
 from leerkring.navigation import redirect_back
 from leerkring.permissions import circle_from_url, require
 from municipalities.models import Membership
-from municipalities.rules import membership_in
 from sessions import ical, services
 from sessions.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SeriesForm
 from sessions.models import AgendaItem, Meeting, Outcome, Registration
@@ -332,22 +331,21 @@ def unregister(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _registrations_for(request: HttpRequest, meeting: Meeting):
-    """Planners see everyone; a coordinator only their own municipality's people."""
-    registrations = meeting.registrations.select_related("user").prefetch_related(
-        Prefetch(
-            "user__memberships",
-            queryset=Membership.objects.filter(circle=meeting.circle).select_related(
-                "municipality"
-            ),
-            to_attr="circle_memberships",
+    """Whose registrations the person may see: `Registration.objects.visible_to` decides."""
+    registrations = (
+        Registration.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "user__memberships",
+                queryset=Membership.objects.filter(circle=meeting.circle).select_related(
+                    "municipality"
+                ),
+                to_attr="circle_memberships",
+            )
         )
     )
-    if not request.user.has_perm("meetings.change_meeting", meeting):
-        me = membership_in(request.user, meeting)
-        registrations = registrations.filter(
-            user__memberships__circle=meeting.circle,
-            user__memberships__municipality=me.municipality,
-        )
     return registrations.order_by("status", "created_at")
 
 

@@ -1,0 +1,140 @@
+"""The access kit (leerkring/access.py): for every kind of person and every object of every scoped
+model, `user.has_perm(view, obj)` holds exactly when `obj in Model.objects.visible_to(user)`."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from leerkring.access import forget_memberships, scope_of
+from leerkring.models import Circle
+from municipalities.models import Invitation, Membership, Participation, Role
+from sessions.models import Meeting, Outcome, Registration
+from tests.factories import (
+    InvitationFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OutcomeFactory,
+    RegistrationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = [
+    "anonymous",
+    "outsider",
+    "staff",
+    "researcher",
+    "organiser",
+    "coordinator",
+    "other_coordinator",
+    "participant",
+    "trainer",
+]
+MODELS = {
+    "leerkring.view_circle": Circle,
+    "municipalities.view_participation": Participation,
+    "municipalities.view_membership": Membership,
+    "municipalities.view_invitation": Invitation,
+    "meetings.view_meeting": Meeting,
+    "meetings.view_outcome": Outcome,
+    "meetings.view_registration": Registration,
+}
+
+
+@pytest.fixture
+def full_world(world):
+    """The permission tests' world, with an object of every kind in both municipalities and in
+    the other circle, so every rule has rows it must show and rows it must hide."""
+    tilburg_colleague = UserFactory(name="Tilburgse collega")
+    MembershipFactory(
+        user=tilburg_colleague,
+        circle=world.circle,
+        role=Role.PARTICIPANT,
+        municipality=world.tilburg,
+    )
+    InvitationFactory(
+        circle=world.circle, role=Role.PARTICIPANT, municipality=world.tilburg, email="t@x.nl"
+    )
+    InvitationFactory(circle=world.circle, role=Role.TRAINER, email="trainer2@x.nl")
+    for person in (world.participant, tilburg_colleague, world.trainer, world.coordinator):
+        RegistrationFactory(meeting=world.meeting, user=person)
+    elsewhere = MeetingFactory(circle=world.other_circle)
+    RegistrationFactory(meeting=elsewhere, user=world.outsider)
+    OutcomeFactory(meeting=elsewhere, kind="agreement", assignee=world.outsider)
+    InvitationFactory(circle=world.other_circle, role=Role.TRAINER, email="elders@x.nl")
+    for user in world.users.values():
+        forget_memberships(user)
+    return world
+
+
+def person(world, key):
+    return AnonymousUser() if key == "anonymous" else world.users[key]
+
+
+@pytest.mark.parametrize("perm", MODELS)
+@pytest.mark.parametrize("key", PEOPLE)
+def test_view_permission_and_visible_to_agree(full_world, perm, key):
+    model = MODELS[perm]
+    user = person(full_world, key)
+    visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+    allowed = {obj.pk for obj in model.objects.all() if user.has_perm(perm, obj)}
+    assert allowed == visible
+
+
+@pytest.mark.parametrize("perm", MODELS)
+def test_every_rule_shows_some_rows_and_hides_others(full_world, perm):
+    """The agreement above could hold with everything hidden: each model has rows someone sees
+    and rows someone does not."""
+    model = MODELS[perm]
+    counts = {key: model.objects.visible_to(person(full_world, key)).count() for key in PEOPLE}
+    assert counts["anonymous"] == 0
+    assert max(counts.values()) > 0
+    assert min(counts[key] for key in PEOPLE[1:]) < model.objects.count()
+
+
+def test_what_the_tables_say(full_world):
+    w = full_world
+    invitations = {
+        key: set(Invitation.objects.visible_to(w.users[key]).values_list("email", flat=True))
+        for key in ("researcher", "coordinator", "other_coordinator", "participant")
+    }
+    assert invitations["researcher"] == {"nieuw@example.org", "t@x.nl", "trainer2@x.nl"}
+    assert invitations["coordinator"] == {"nieuw@example.org"}
+    assert invitations["other_coordinator"] == {"t@x.nl"}
+    assert invitations["participant"] == set()
+    registrations = {
+        key: Registration.objects.visible_to(w.users[key]).filter(meeting=w.meeting).count()
+        for key in ("organiser", "coordinator", "other_coordinator", "participant", "trainer")
+    }
+    # Everyone registered (4); Breda's coordinator: Breda's civil servant and themselves; the
+    # Tilburg coordinator: their colleague; the others only their own.
+    assert registrations == {
+        "organiser": 4,
+        "coordinator": 2,
+        "other_coordinator": 1,
+        "participant": 1,
+        "trainer": 1,
+    }
+    assert not Meeting.objects.visible_to(w.researcher).filter(circle=w.other_circle).exists()
+    assert Circle.objects.visible_to(w.staff).count() == 0
+
+
+def test_every_scoped_model_has_its_view_permission_checked_here():
+    from django.apps import apps
+
+    ours = {"leerkring", "municipalities", "meetings"}
+    scoped = {
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in ours and scope_of(model) is not None
+    }
+    assert scoped == set(MODELS.values())
+
+
+def test_visible_to_is_one_query_after_the_memberships(full_world, django_assert_num_queries):
+    user = full_world.coordinator
+    forget_memberships(user)
+    with django_assert_num_queries(2):  # the person's memberships, then the rows
+        list(Registration.objects.visible_to(user))
+    with django_assert_num_queries(1):  # the memberships are remembered for the request
+        list(Invitation.objects.visible_to(user))
