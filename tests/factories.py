@@ -115,3 +115,31 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     kind = "challenge"
     text = factory.Sequence(lambda n: f"Uitkomst {n}")
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reflections.Framework"
+
+    circle = factory.SubFactory(CircleFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ReflectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reflections.Reflection"
+
+    circle = factory.SubFactory(CircleFactory)
+    author = factory.SubFactory(UserFactory)
+    framework = factory.LazyAttribute(
+        lambda o: (
+            FrameworkFactory(circle=o.circle)
+            if not o.circle.frameworks.filter(status="published").exists()
+            else o.circle.frameworks.filter(status="published").first()
+        )
+    )
+    title = factory.Sequence(lambda n: f"Reflectie {n}")
+    status = "submitted"
+    submitted_at = factory.LazyFunction(timezone.now)

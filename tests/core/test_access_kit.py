@@ -3,16 +3,20 @@ model, `user.has_perm(view, obj)` holds exactly when `obj in Model.objects.visib
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from leerkring.access import forget_memberships, scope_of
 from leerkring.models import Circle
 from municipalities.models import Invitation, Membership, Participation, Role
+from reflections.models import Comment, Framework, Reflection, Revision
 from sessions.models import Meeting, Outcome, Registration
 from tests.factories import (
+    FrameworkFactory,
     InvitationFactory,
     MeetingFactory,
     MembershipFactory,
     OutcomeFactory,
+    ReflectionFactory,
     RegistrationFactory,
     UserFactory,
 )
@@ -38,6 +42,10 @@ MODELS = {
     "meetings.view_meeting": Meeting,
     "meetings.view_outcome": Outcome,
     "meetings.view_registration": Registration,
+    "reflections.view_framework": Framework,
+    "reflections.view_reflection": Reflection,
+    "reflections.view_comment": Comment,
+    "reflections.view_revision": Revision,
 }
 
 
@@ -45,6 +53,7 @@ MODELS = {
 def full_world(world):
     """The permission tests' world, with an object of every kind in both municipalities and in
     the other circle, so every rule has rows it must show and rows it must hide."""
+    w = world
     tilburg_colleague = UserFactory(name="Tilburgse collega")
     MembershipFactory(
         user=tilburg_colleague,
@@ -62,6 +71,28 @@ def full_world(world):
     RegistrationFactory(meeting=elsewhere, user=world.outsider)
     OutcomeFactory(meeting=elsewhere, kind="agreement", assignee=world.outsider)
     InvitationFactory(circle=world.other_circle, role=Role.TRAINER, email="elders@x.nl")
+    # Reflections at every visibility level, drafts and submitted, by Breda's civil servant, a
+    # Tilburg colleague and the trainer, each with a comment and a revision.
+    FrameworkFactory(circle=w.circle, number=1)
+    FrameworkFactory(circle=w.circle, number=2, status="draft", published_at=None)
+    for author, municipality in (
+        (w.participant, w.breda),
+        (tilburg_colleague, w.tilburg),
+        (w.trainer, None),
+    ):
+        for visibility in ("private", "researchers", "municipality", "circle"):
+            for status in ("draft", "submitted"):
+                reflection = ReflectionFactory(
+                    circle=w.circle,
+                    author=author,
+                    municipality=municipality,
+                    visibility=visibility,
+                    status=status,
+                    submitted_at=timezone.now() if status == "submitted" else None,
+                )
+                Comment.objects.create(reflection=reflection, author=author, text="Vraag")
+                Revision.objects.create(reflection=reflection, number=1, content={})
+    ReflectionFactory(circle=w.other_circle, author=w.outsider, visibility="circle")
     for user in world.users.values():
         forget_memberships(user)
     return world
@@ -117,12 +148,32 @@ def test_what_the_tables_say(full_world):
     }
     assert not Meeting.objects.visible_to(w.researcher).filter(circle=w.other_circle).exists()
     assert Circle.objects.visible_to(w.staff).count() == 0
+    titles = {
+        key: {
+            (r.author_id, r.visibility, r.status)
+            for r in Reflection.objects.visible_to(w.users[key]).filter(circle=w.circle)
+        }
+        for key in ("researcher", "organiser", "coordinator", "participant")
+    }
+    breda, trainer = w.participant.pk, w.trainer.pk
+    # Researchers: everything submitted but what the author kept to themselves; no drafts.
+    assert (breda, "researchers", "submitted") in titles["researcher"]
+    assert (breda, "private", "submitted") not in titles["researcher"]
+    assert not any(status == "draft" for _a, _v, status in titles["researcher"])
+    # Organisers: only what is shared with the whole circle.
+    assert {v for _a, v, _s in titles["organiser"]} == {"circle"}
+    # Breda's coordinator: Breda's municipality-level ones and everyone's whole-circle ones.
+    assert (breda, "municipality", "submitted") in titles["coordinator"]
+    assert not any(v == "municipality" and a != breda for a, v, _s in titles["coordinator"])
+    assert (trainer, "circle", "submitted") in titles["coordinator"]
+    # The author sees all eight of their own, drafts and private ones included.
+    assert len([1 for a, _v, _s in titles["participant"] if a == breda]) == 8
 
 
 def test_every_scoped_model_has_its_view_permission_checked_here():
     from django.apps import apps
 
-    ours = {"leerkring", "municipalities", "meetings"}
+    ours = {"leerkring", "municipalities", "meetings", "reflections"}
     scoped = {
         model
         for model in apps.get_models()
