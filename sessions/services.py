@@ -29,6 +29,7 @@ from sessions.models import (
     Registration,
     ReminderSent,
 )
+from sessions.signals import meeting_wrapped_up
 
 # What a change notice reports: registered people need to know when and where.
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "online_url")
@@ -96,6 +97,8 @@ def save_meeting(meeting: Meeting, *, by: User, request: HttpRequest | None = No
             fields=audit.changed_fields(before, meeting, AUDITED_FIELDS),
             changes=audit.field_changes(before, meeting, AUDITED_FIELDS),
         )
+        if meeting.minutes and meeting.minutes != before.minutes:
+            _wrapped_up_on_commit(meeting)
         if changed and not meeting.is_past and not meeting.is_cancelled:
             change = MeetingChange.objects.create(
                 meeting=meeting, previous_starts_at=before.starts_at, previous_place=before.place
@@ -354,6 +357,14 @@ def set_attendance(meeting: Meeting, present_ids: set[int], *, by: User) -> None
         audit.record(
             "meeting.attendance_recorded", actor=by, target=meeting, present=present, absent=absent
         )
+        _wrapped_up_on_commit(meeting)
+
+
+def _wrapped_up_on_commit(meeting: Meeting) -> None:
+    """Tell the apps that stand on this one that a meeting has its minutes or attendance, once
+    the transaction that saved them has committed."""
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: meeting_wrapped_up.send(sender=Meeting, meeting_id=meeting_id))
 
 
 # --- Outcomes -----------------------------------------------------------------------------------
