@@ -14,6 +14,7 @@ urlpatterns = [
     path("taal/", views.switch_language, name="set_language"),
     path("kringen/", include("municipalities.urls")),
     path("kringen/", include("sessions.urls")),
+    path("kringen/", include("reflections.urls")),
     path("", include("sessions.personal_urls")),
     path("", include("municipalities.public_urls")),
     path("accounts/", include("allauth.urls")),

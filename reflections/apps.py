@@ -6,3 +6,8 @@ class ReflectionsConfig(AppConfig):
     name = "reflections"
     label = "reflections"
     verbose_name = _("Reflections")
+
+    def ready(self) -> None:
+        from reflections import plugins
+
+        plugins.register()

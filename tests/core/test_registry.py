@@ -36,6 +36,7 @@ def test_every_circle_page_has_the_tabs_with_the_current_one_marked(as_role, wor
         ("Overzicht", "page"),
         ("Bijeenkomsten", None),
         ("Deelnemers", None),
+        ("Kader", None),
         ("Logboek", None),
     ]
     # Below a tab the tab stays marked, as part of the way there rather than the page itself.
@@ -52,6 +53,7 @@ def test_tabs_a_person_may_not_open_are_not_offered(as_role, world):
         "Overzicht",
         "Bijeenkomsten",
         "Deelnemers",
+        "Kader",
     ]
 
 
@@ -102,7 +104,9 @@ def test_the_apps_periodic_tasks_reach_celery_beat_through_the_registry():
 
 def test_demo_seeders_run_in_the_direction_of_dependency():
     modules = [seed.__module__ for seed in registry.demo_seeders()]
-    assert modules == sorted(modules, key=["municipalities.demo", "sessions.demo"].index)
+    assert modules == sorted(
+        modules, key=["municipalities.demo", "sessions.demo", "reflections.demo"].index
+    )
 
 
 def test_dashboard_sections_come_from_the_apps():

@@ -225,6 +225,18 @@ EXPECTED: dict[str, Case] = {
         method="post",
         redirect="invitation_accept",  # the same link again (its token is signed anew)
     ),
+    # The framework: every member reads the published version; researchers edit the draft,
+    # publish it (GET asks, POST does) and compare versions.
+    "reflections:framework": Case(MEMBERS_ONLY, circle),
+    "reflections:framework_edit": Case(only("researcher"), circle),
+    "reflections:framework_start": Case(
+        done_by("researcher"),
+        circle,
+        method="post",
+        redirect=lambda w: reverse("reflections:framework_edit", kwargs=circle(w)),
+    ),
+    "reflections:framework_publish": Case(only("researcher"), circle),
+    "reflections:framework_compare": Case(only("researcher"), circle),
 }
 
 SAMPLE_VALUES = {

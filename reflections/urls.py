@@ -1,0 +1,26 @@
+from django.urls import path
+
+import leerkring.converters  # noqa: F401 - registers the strict converters used below
+from reflections import framework_views
+
+app_name = "reflections"
+
+urlpatterns = [
+    path("<slug:slug>/kader/", framework_views.framework, name="framework"),
+    path("<slug:slug>/kader/concept/", framework_views.framework_edit, name="framework_edit"),
+    path(
+        "<slug:slug>/kader/concept/starten/",
+        framework_views.framework_start,
+        name="framework_start",
+    ),
+    path(
+        "<slug:slug>/kader/concept/publiceren/",
+        framework_views.framework_publish,
+        name="framework_publish",
+    ),
+    path(
+        "<slug:slug>/kader/vergelijken/",
+        framework_views.framework_compare,
+        name="framework_compare",
+    ),
+]
