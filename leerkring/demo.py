@@ -42,10 +42,12 @@ CORE_QUESTIONS = [
 
 @dataclass
 class DemoContext:
-    """What seeders share: the password for new accounts, and the accounts made so far."""
+    """What seeders share: the password for new accounts, the accounts made so far, and how
+    many synthetic reflections to add for benchmarks (`seed_demo --reflections N`)."""
 
     password: str
     reset_passwords: bool = False
+    reflections: int = 0
     accounts: list[tuple[str, User]] = field(default_factory=list)
 
     def account(self, email: str, name: str, role: str, **flags) -> User:

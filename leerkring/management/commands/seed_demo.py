@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from leerkring import demo
@@ -15,10 +15,22 @@ class Command(BaseCommand):
             help=f"Password for the demo accounts (default: {DEFAULT_PASSWORD}). "
             "Given explicitly, it is also set on demo accounts that already exist.",
         )
+        parser.add_argument(
+            "--reflections",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N synthetic reflections to the first circle (for benchmarks); "
+            "each run adds N more.",
+        )
 
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, reflections=0, **options):
+        if reflections < 0:
+            raise CommandError("--reflections takes a number of 0 or more.")
         context = DemoContext(
-            password=password or DEFAULT_PASSWORD, reset_passwords=password is not None
+            password=password or DEFAULT_PASSWORD,
+            reset_passwords=password is not None,
+            reflections=reflections,
         )
         with transaction.atomic():
             # The core's own data first, then each app's seeder in the direction of dependency.
