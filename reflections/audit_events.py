@@ -8,6 +8,70 @@ from django.utils.translation import gettext_lazy
 
 from leerkring.audit import describe_event
 from leerkring.models import AuditEvent
+from reflections.models import Reflection
+
+REFLECTIONS = gettext_lazy("Reflections")
+
+
+def _choice(choices, value: str | None) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "?")
+
+
+# --- Reflections ---
+
+
+def visibility_changed(event: AuditEvent) -> str:
+    return _("Who may read the reflection changed: %(from)s → %(to)s") % {
+        "from": _choice(Reflection.Visibility, event.data.get("from")),
+        "to": _choice(Reflection.Visibility, event.data.get("to")),
+    }
+
+
+def consent_changed(event: AuditEvent) -> str:
+    return _("Consent for quotation changed: %(from)s → %(to)s") % {
+        "from": _choice(Reflection.Consent, event.data.get("from")),
+        "to": _choice(Reflection.Consent, event.data.get("to")),
+    }
+
+
+def reflection_saved(event: AuditEvent) -> str:
+    if event.data.get("version"):
+        return _("Reflection saved (version %(version)s)") % {"version": event.data["version"]}
+    return _("Reflection saved")
+
+
+def register_reflections() -> None:
+    describe_event(
+        "reflection.started",
+        gettext_lazy("Reflection started"),
+        label=gettext_lazy("Reflection started"),
+        group=REFLECTIONS,
+    )
+    describe_event(
+        "reflection.saved",
+        reflection_saved,
+        label=gettext_lazy("Reflection saved"),
+        group=REFLECTIONS,
+    )
+    describe_event(
+        "reflection.submitted",
+        gettext_lazy("Reflection submitted"),
+        label=gettext_lazy("Reflection submitted"),
+        group=REFLECTIONS,
+    )
+    describe_event(
+        "reflection.visibility_changed",
+        visibility_changed,
+        label=gettext_lazy("Who may read a reflection changed"),
+        group=REFLECTIONS,
+    )
+    describe_event(
+        "reflection.consent_changed",
+        consent_changed,
+        label=gettext_lazy("Consent for quotation changed"),
+        group=REFLECTIONS,
+    )
+
 
 # --- The framework ---
 
@@ -68,3 +132,4 @@ def register_framework() -> None:
 
 def register() -> None:
     register_framework()
+    register_reflections()

@@ -3,12 +3,20 @@ and the latest shared reflections on a circle's overview."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.registry import CircleTab, registry
+from leerkring.registry import CircleTab, Section, registry
+from leerkring.roles import Role
+from municipalities.models import Membership
 from reflections import audit_events
+from reflections.models import Reflection
 
 APP = "reflections"
+# The roles that write reflections (reflections.rules.may_write), read from the memberships the
+# dashboard already has, so deciding asks no query.
+WRITERS = (Role.COORDINATOR, Role.PARTICIPANT, Role.TRAINER)
 # The framework's pages keep its tab marked.
 FRAMEWORK_PAGES = (
     "reflections:framework_edit",
@@ -16,6 +24,19 @@ FRAMEWORK_PAGES = (
     "reflections:framework_publish",
     "reflections:framework_compare",
 )
+
+
+class ReflectionsTab(CircleTab):
+    """Current on every page of the app except the framework's, which have their own tab."""
+
+    def is_current(self, view_name: str) -> bool:
+        framework = view_name == "reflections:framework" or view_name in FRAMEWORK_PAGES
+        return not framework and super().is_current(view_name)
+
+
+# How many drafts the dashboard lists, and how many shared reflections a circle's overview shows.
+DRAFTS_LIMIT = 5
+LATEST_LIMIT = 5
 
 
 def register() -> None:
@@ -33,3 +54,46 @@ def register() -> None:
             current_on=FRAMEWORK_PAGES,
         )
     )
+    registry.add_tab(
+        ReflectionsTab(
+            APP,
+            "reflections",
+            _("Reflections"),
+            "reflections:list",
+            order=30,
+            current_on=("reflections:",),
+        )
+    )
+    registry.add_dashboard_section(
+        Section(APP, "writing", "reflections/dashboard/writing.html", writing, 15)
+    )
+    registry.add_overview_section(
+        Section(APP, "shared", "reflections/overview/shared.html", circle_shared, 20)
+    )
+
+
+def writing(request: HttpRequest, memberships: list[Membership]) -> dict | None:
+    """Those who write reflections: a way to start one in each circle, their drafts and how many
+    they have submitted. Two queries however many circles and reflections."""
+    circles = [m.circle for m in memberships if m.role in WRITERS]
+    if not circles:
+        return None
+    mine = Reflection.objects.filter(author=request.user, circle__in=circles)
+    counts = mine.aggregate(
+        drafts=Count("pk", filter=Q(status=Reflection.Status.DRAFT)),
+        submitted=Count("pk", filter=Q(status=Reflection.Status.SUBMITTED)),
+    )
+    drafts = list(
+        mine.filter(status=Reflection.Status.DRAFT).select_related("circle")[:DRAFTS_LIMIT]
+    )
+    return {"circles": circles, "draft_rows": drafts, **counts}
+
+
+def circle_shared(request: HttpRequest, circle) -> dict | None:
+    latest = list(
+        Reflection.objects.visible_to(request.user)
+        .filter(circle=circle, status=Reflection.Status.SUBMITTED)
+        .exclude(author=request.user)
+        .order_by("-submitted_at", "-pk")[:LATEST_LIMIT]
+    )
+    return {"circle": circle, "reflections": latest}

@@ -3,6 +3,7 @@ the invitation to reflect after a meeting."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +17,212 @@ from django.utils.translation import gettext as _
 
 from leerkring import audit
 from leerkring.models import Circle, User
-from reflections.models import Framework, Practice, Value
+from municipalities.models import Membership
+from reflections.models import (
+    Framework,
+    Practice,
+    Reflection,
+    Revision,
+    Value,
+    ValueNote,
+)
 from reflections.models import Role as FrameworkRole
+from sessions.models import Meeting
+
+# --- Reflections ---
+#
+# Writing and sharing a reflection. The author's municipality comes from their membership and the
+# framework from the circle's latest published version, never from a form.
+
+
+class NoPublishedFramework(Exception):
+    """The circle has no published framework yet, so there is nothing to write against."""
+
+
+class EditConflict(Exception):
+    """The reflection was saved elsewhere (another tab) after this form was opened."""
+
+    def __init__(self, current: Reflection):
+        super().__init__(current)
+        self.current = current
+
+
+class IncompleteReflection(Exception):
+    """What a submitted reflection needs is missing (field name → message)."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+# The fields the form writes, beside the many-to-many ones and the value notes.
+TEXT_FIELDS = (
+    "title",
+    "situation",
+    "switch_reason",
+    "tension",
+    "professional_knowledge",
+    "local_knowledge",
+    "lesson",
+)
+PLAIN_FIELDS = (
+    *TEXT_FIELDS,
+    "case_date",
+    "primary_role",
+    "switched_from",
+    "switched_to",
+    "meeting",
+)
+MANY_FIELDS = ("roles", "practices", "core_questions")
+
+
+def canonical(text: str) -> str:
+    """The form the workbench codes against: NFC, "\\n" line endings."""
+    return unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def start_reflection(author: User, circle: Circle, meeting: Meeting | None = None) -> Reflection:
+    membership = Membership.objects.get(user=author, circle=circle)
+    framework = Framework.objects.filter(circle=circle).published().order_by("-number").first()
+    if framework is None:
+        raise NoPublishedFramework(circle)
+    if meeting is not None and meeting.circle_id != circle.pk:
+        meeting = None
+    with transaction.atomic():
+        reflection = Reflection.objects.create(
+            circle=circle,
+            author=author,
+            municipality_id=membership.municipality_id,
+            framework=framework,
+            meeting=meeting,
+            title="",
+        )
+        audit.record("reflection.started", actor=author, target=reflection)
+    return reflection
+
+
+def reflection_content(reflection: Reflection) -> dict[str, Any]:
+    """The reflection's text and choices as they are now, for a revision."""
+    content: dict[str, Any] = {name: canonical(getattr(reflection, name)) for name in TEXT_FIELDS}
+    content["case_date"] = reflection.case_date.isoformat() if reflection.case_date else None
+    for name in ("primary_role", "switched_from", "switched_to"):
+        role = getattr(reflection, name)
+        content[name] = role.name_nl if role else None
+    content["roles"] = sorted(role.name_nl for role in reflection.roles.all())
+    content["practices"] = sorted(practice.name_nl for practice in reflection.practices.all())
+    content["core_questions"] = sorted(q.number for q in reflection.core_questions.all())
+    content["values"] = [
+        {"value": note.value.name_nl, "effect": note.effect, "text": canonical(note.text)}
+        for note in reflection.value_notes.select_related("value")
+    ]
+    return content
+
+
+def save_reflection(
+    reflection: Reflection, data: dict[str, Any], by: User, based_on_version: int
+) -> Reflection:
+    """Save what the form holds (keys of PLAIN_FIELDS and MANY_FIELDS, and `value_notes`: a list
+    of (value, effect, text)); only the keys present are written, so a draft with an invalid
+    field keeps the rest. Refused with EditConflict when someone saved since `based_on_version`."""
+    with transaction.atomic():
+        current = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        if current.version != based_on_version:
+            raise EditConflict(current)
+        if current.coded_at is not None:
+            number = (current.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
+            Revision.objects.create(
+                reflection=current,
+                number=number,
+                content=reflection_content(current),
+                created_by=by,
+            )
+        for name in PLAIN_FIELDS:
+            if name in data:
+                value = data[name]
+                setattr(current, name, canonical(value) if name in TEXT_FIELDS else value)
+        current.version += 1
+        current.save()
+        for name in MANY_FIELDS:
+            if name in data:
+                getattr(current, name).set(data[name])
+        if "value_notes" in data:
+            current.value_notes.all().delete()
+            ValueNote.objects.bulk_create(
+                ValueNote(reflection=current, value=value, effect=effect, text=canonical(text))
+                for value, effect, text in data["value_notes"]
+            )
+        audit.record("reflection.saved", actor=by, target=current, version=current.version)
+    return current
+
+
+def submission_problems(reflection: Reflection) -> dict[str, str]:
+    """What a submitted reflection still lacks, by field."""
+    problems = {}
+    if not reflection.title.strip():
+        problems["title"] = _("Give your reflection a title.")
+    if not reflection.situation.strip():
+        problems["situation"] = _("Describe the initiative or situation.")
+    role_ids = set(reflection.roles.values_list("pk", flat=True))
+    if not role_ids:
+        problems["roles"] = _("Choose at least one role you took.")
+    elif reflection.primary_role_id not in role_ids:
+        problems["primary_role"] = _("Choose your main role from the roles you took.")
+    if not reflection.lesson.strip():
+        problems["lesson"] = _("Write down the lesson.")
+    return problems
+
+
+def submit(reflection: Reflection, by: User) -> Reflection:
+    with transaction.atomic():
+        current = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        if not current.is_draft:
+            return current
+        problems = submission_problems(current)
+        if problems:
+            raise IncompleteReflection(problems)
+        current.status = Reflection.Status.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit.record("reflection.submitted", actor=by, target=current)
+    return current
+
+
+def set_visibility(reflection: Reflection, visibility: str, by: User) -> Reflection:
+    if visibility not in Reflection.Visibility.values:
+        raise ValueError(visibility)
+    with transaction.atomic():
+        current = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        before = current.visibility
+        if before != visibility:
+            current.visibility = visibility
+            current.save(update_fields=["visibility", "updated_at"])
+            audit.record(
+                "reflection.visibility_changed",
+                actor=by,
+                target=current,
+                **{"from": before, "to": visibility},
+            )
+    return current
+
+
+def set_consent(reflection: Reflection, consent: str, by: User) -> Reflection:
+    """Changeable and withdrawable at any time; every change is in the log (from → to)."""
+    if consent not in Reflection.Consent.values:
+        raise ValueError(consent)
+    with transaction.atomic():
+        current = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        before = current.consent
+        if before != consent:
+            current.consent = consent
+            current.save(update_fields=["consent", "updated_at"])
+            audit.record(
+                "reflection.consent_changed",
+                actor=by,
+                target=current,
+                **{"from": before, "to": consent},
+            )
+    return current
+
 
 # --- The framework ---
 #

@@ -36,6 +36,7 @@ def test_every_circle_page_has_the_tabs_with_the_current_one_marked(as_role, wor
         ("Overzicht", "page"),
         ("Bijeenkomsten", None),
         ("Deelnemers", None),
+        ("Reflecties", None),
         ("Kader", None),
         ("Logboek", None),
     ]
@@ -53,6 +54,7 @@ def test_tabs_a_person_may_not_open_are_not_offered(as_role, world):
         "Overzicht",
         "Bijeenkomsten",
         "Deelnemers",
+        "Reflecties",
         "Kader",
     ]
 

@@ -33,6 +33,8 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from leerkring.models import AuditEvent
 from municipalities.rules import forget_memberships
 from municipalities.services import make_token
+from reflections.models import Reflection
+from tests.factories import ReflectionFactory
 from tests.municipalities.conftest import build_world
 
 PEOPLE = [
@@ -103,6 +105,22 @@ def meeting(world):
 
 def meeting_page(world):
     return reverse("meetings:detail", kwargs=meeting(world))
+
+
+def shared_reflection(world):
+    """The participant's reflection, shared with the whole circle (made inside the case's
+    savepoint, so it is gone with it)."""
+    if (
+        getattr(world, "_writing_reflection", None) is None
+        or not Reflection.objects.filter(pk=world._writing_reflection.pk).exists()
+    ):
+        world.__dict__["_writing_reflection"] = ReflectionFactory(
+            circle=world.circle,
+            author=world.users["participant"],
+            municipality=world.breda,
+            visibility="circle",
+        )
+    return {"slug": world.circle.slug, "pk": world._writing_reflection.pk}
 
 
 def token(world):
@@ -237,6 +255,22 @@ EXPECTED: dict[str, Case] = {
     ),
     "reflections:framework_publish": Case(only("researcher"), circle),
     "reflections:framework_compare": Case(only("researcher"), circle),
+    # Reflections: the tab for every member; writing for coordinators, civil servants and
+    # trainers; the participant's reflection (shared with the whole circle) read by every
+    # member, changed by its author alone.
+    "reflections:list": Case(MEMBERS_ONLY, circle),
+    "reflections:new": Case(
+        only("coordinator", "other_coordinator", "participant", "trainer"), circle
+    ),
+    "reflections:detail": Case(MEMBERS_ONLY, shared_reflection),
+    "reflections:edit": Case(only("participant"), shared_reflection),
+    "reflections:sharing": Case(
+        done_by("participant"),
+        shared_reflection,
+        method="post",
+        data={"visibility": "circle", "consent": "anonymous"},
+        redirect=lambda w: reverse("reflections:detail", kwargs=shared_reflection(w)),
+    ),
 }
 
 SAMPLE_VALUES = {
