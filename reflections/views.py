@@ -136,7 +136,20 @@ def reflection_edit(request: HttpRequest, slug: str, pk: int | None = None) -> H
         reflection = services.save_reflection(
             reflection, form.data_for_service(), by=request.user, based_on_version=based_on
         )
-    except services.EditConflict as conflict:
+    except services.EditConflict as refused:
+        conflict = refused
+        if not _differs(form, conflict.current):
+            # What was saved in between is what this form holds (the page's own autosave a
+            # moment before the button): nothing to choose between, so save on top of it.
+            based_on = conflict.current.version
+            conflict = None
+        if conflict is None:
+            reflection = services.save_reflection(
+                reflection, form.data_for_service(), by=request.user, based_on_version=based_on
+            )
+    else:
+        conflict = None
+    if conflict is not None:
         form = ReflectionForm(
             _with_version(request.POST, conflict.current.version),
             framework=framework,
@@ -201,6 +214,25 @@ def _autosave(request: HttpRequest, reflection: Reflection, form: ReflectionForm
     except services.EditConflict:
         return render(request, "reflections/_autosave.html", {"conflict": True})
     return render(request, "reflections/_autosave.html", {"reflection": reflection})
+
+
+def _differs(form: ReflectionForm, current: Reflection) -> bool:
+    """Whether the saved reflection differs from what the form holds, texts or choices."""
+    if _conflict_rows(form, current):
+        return True
+    cleaned = form.cleaned_data
+    for name in ("case_date", "primary_role", "switched_from", "switched_to", "meeting"):
+        if name in cleaned and cleaned[name] != getattr(current, name):
+            return True
+    for name in ("roles", "practices", "core_questions"):
+        if name in cleaned and set(cleaned[name]) != set(getattr(current, name).all()):
+            return True
+    notes = {
+        (v.pk, effect, services.canonical(text))
+        for v, effect, text in form.data_for_service()["value_notes"]
+    }
+    saved = {(n.value_id, n.effect, n.text) for n in current.value_notes.all()}
+    return notes != saved
 
 
 def _with_version(post, version: int):

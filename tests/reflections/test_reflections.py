@@ -287,6 +287,36 @@ def test_autosave_with_htmx_keeps_the_draft_and_refuses_a_stale_version(world, f
     assert Reflection.objects.get().title == "Onderweg"
 
 
+def test_a_save_after_the_pages_own_autosave_of_the_same_text_goes_through(
+    world, framework, as_role
+):
+    client = as_role("participant")
+    reflection = written(world, framework, title="Begin")
+    edit = reverse("reflections:edit", args=[world.circle.slug, reflection.pk])
+    data = form_data(framework, 2, title="Zelfde tekst")
+    client.post(edit, {**data, "autosave": "1"}, HTTP_HX_REQUEST="true")
+    # The button's request left before the autosave's answer came back: still version 2.
+    assert client.post(edit, data).status_code == 302
+    # A different choice saved elsewhere is a conflict, even with the same texts.
+    services.save_reflection(
+        Reflection.objects.get(), {"roles": [framework.roles.first()]}, world.participant, 4
+    )
+    assert client.post(edit, form_data(framework, 4, title="Zelfde tekst")).status_code == 409
+
+
+def test_revisions_and_their_diff_for_the_author_and_researchers_only(world, framework, as_role):
+    reflection = written(world, framework, **complete(framework, lesson="Eerste les"))
+    services.submit(reflection, world.participant)
+    services.set_visibility(reflection, "circle", world.participant)
+    Reflection.objects.filter(pk=reflection.pk).update(coded_at=timezone.now())
+    current = Reflection.objects.get()
+    services.save_reflection(current, {"lesson": "Tweede les"}, world.participant, current.version)
+    for person, sees in [("participant", True), ("researcher", True), ("organiser", False)]:
+        html = as_role(person).get(reflection.get_absolute_url()).content.decode()
+        assert ("<del>-Eerste les</del>" in html) is sees, person
+        assert ("<ins>+Tweede les</ins>" in html) is sees, person
+
+
 def test_only_the_published_versions_elements_not_retired_are_offered(world, framework, as_role):
     retired = framework.roles.last()
     retired.retired = True
