@@ -8,6 +8,6 @@ class ReflectionsConfig(AppConfig):
     verbose_name = _("Reflections")
 
     def ready(self) -> None:
-        from reflections import plugins
+        from reflections import plugins, receivers  # noqa: F401 - receivers connect on import
 
         plugins.register()

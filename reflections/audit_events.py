@@ -73,6 +73,18 @@ def register_reflections() -> None:
     )
 
 
+# --- Conversation ---
+
+
+def register_conversation() -> None:
+    describe_event(
+        "reflection.commented",
+        gettext_lazy("Comment added to the reflection"),
+        label=gettext_lazy("Comment on a reflection"),
+        group=REFLECTIONS,
+    )
+
+
 # --- The framework ---
 
 FRAMEWORK = gettext_lazy("Framework")
@@ -133,3 +145,4 @@ def register_framework() -> None:
 def register() -> None:
     register_framework()
     register_reflections()
+    register_conversation()

@@ -244,3 +244,15 @@ class SharingForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("You can change or withdraw this at any time."),
     )
+
+
+# --- Conversation ---
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=text_limits.SHORT_TEXT,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -7,19 +7,26 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from leerkring import audit
 from leerkring.models import Circle, User
+from leerkring.roles import Role
+from leerkring.services import queue_email
 from municipalities.models import Membership
 from reflections.models import (
+    Comment,
     Framework,
+    MeetingPrompt,
     Practice,
     Reflection,
     Revision,
@@ -27,7 +34,108 @@ from reflections.models import (
     ValueNote,
 )
 from reflections.models import Role as FrameworkRole
-from sessions.models import Meeting
+from sessions.models import Meeting, Registration
+
+# --- Conversation ---
+
+
+def comment_recipients(reflection: Reflection, commenter: User) -> list[User]:
+    """The other side of the conversation: when the author writes, the circle's researchers who
+    may read the reflection; when a researcher writes, the author."""
+    if commenter.pk == reflection.author_id:
+        researchers = (
+            User.objects.filter(
+                is_active=True,
+                memberships__circle_id=reflection.circle_id,
+                memberships__role=Role.RESEARCHER,
+            )
+            .exclude(pk=commenter.pk)
+            .order_by("pk")
+            .distinct()
+        )
+        return [
+            user for user in researchers if user.has_perm("reflections.view_reflection", reflection)
+        ]
+    author = reflection.author
+    return [author] if author.is_active else []
+
+
+def add_comment(
+    reflection: Reflection, author: User, text: str, request: HttpRequest | None = None
+) -> Comment:
+    """A comment in the conversation about a reflection (the view checked
+    `reflections.add_comment`). The e-mails to the other side go into the outbox in the same
+    transaction, so they are sent after commit, or not at all."""
+    with transaction.atomic():
+        comment = Comment.objects.create(reflection=reflection, author=author, text=text)
+        audit.record(
+            "reflection.commented",
+            actor=author,
+            target=reflection,
+            request=request,
+            comment=comment.pk,
+        )
+        link = settings.SITE_URL + reflection.get_absolute_url() + f"#comment-{comment.pk}"
+        for recipient in comment_recipients(reflection, author):
+            _mail(
+                recipient,
+                "comment",
+                {"comment": comment, "reflection": reflection, "commenter": author, "link": link},
+            )
+    return comment
+
+
+def _mail(user: User, template: str, context: dict) -> None:
+    """An e-mail in the recipient's own language, with times in the platform's time zone."""
+    context = {**context, "user": user, "site_url": settings.SITE_URL}
+    with translation.override(user.language), timezone.override(settings.TIME_ZONE):
+        queue_email(
+            to=user.email,
+            subject=render_to_string(f"reflections/email/{template}_subject.txt", context).strip(),
+            body=render_to_string(f"reflections/email/{template}_body.txt", context),
+        )
+
+
+# --- After a meeting ---
+
+
+def send_meeting_prompts(meeting_id: int) -> int:
+    """Invite everyone who attended the meeting (and may write reflections in its circle) to
+    reflect on it: one e-mail per person per meeting, whatever runs it again. Each invitation's
+    record and its e-mail commit together, or neither does. Returns how many were sent."""
+    meeting = Meeting.objects.select_related("circle").get(pk=meeting_id)
+    if meeting.is_cancelled:
+        return 0
+    attendees = (
+        Registration.objects.filter(
+            meeting=meeting,
+            status=Registration.Status.CONFIRMED,
+            attended=True,
+            user__is_active=True,
+        )
+        .exclude(user__in=MeetingPrompt.objects.filter(meeting=meeting).values("user"))
+        .select_related("user")
+        .order_by("pk")
+    )
+    link = (
+        settings.SITE_URL
+        + reverse("reflections:new", args=[meeting.circle.slug])
+        + f"?bijeenkomst={meeting.pk}"
+    )
+    sent = 0
+    for registration in attendees:
+        user = registration.user
+        if not user.has_perm("reflections.add_reflection", meeting.circle):
+            continue
+        try:
+            with transaction.atomic():
+                MeetingPrompt.objects.create(meeting=meeting, user=user)
+                _mail(user, "meeting_prompt", {"meeting": meeting, "link": link})
+        except IntegrityError:  # another run got there first
+            continue
+        sent += 1
+    return sent
+
 
 # --- Reflections ---
 #

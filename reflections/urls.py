@@ -28,4 +28,5 @@ urlpatterns = [
     path("<slug:slug>/reflecties/<int:pk>/", views.reflection_detail, name="detail"),
     path("<slug:slug>/reflecties/<int:pk>/bewerken/", views.reflection_edit, name="edit"),
     path("<slug:slug>/reflecties/<int:pk>/delen/", views.reflection_sharing, name="sharing"),
+    path("<slug:slug>/reflecties/<int:pk>/reacties/", views.comment_add, name="comment_add"),
 ]

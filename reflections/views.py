@@ -16,8 +16,54 @@ from leerkring.access import is_researcher
 from leerkring.markdown import render_markdown
 from leerkring.permissions import circle_from_url, require
 from reflections import services
-from reflections.forms import ReflectionForm, SharingForm
-from reflections.models import Framework, Reflection
+from reflections.forms import CommentForm, ReflectionForm, SharingForm
+from reflections.models import Comment, Framework, Reflection
+
+# --- Conversation ---
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Add a comment to a reflection's conversation and go back to the reflection. Who may not
+    read the reflection gets 404; who may read it but not take part (organisers, colleagues),
+    403. An invalid comment is shown again with its error, its text kept."""
+    circle = circle_from_url(request, slug)
+    reflection = get_object_or_404(
+        Reflection.objects.visible_to(request.user), circle=circle, pk=pk
+    )
+    require(request, "reflections.add_comment", reflection, circle)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "reflections/comment_form.html",
+            {"circle": circle, "reflection": reflection, "comment_form": form},
+            status=400,
+        )
+    comment = services.add_comment(
+        reflection, request.user, form.cleaned_data["text"], request=request
+    )
+    messages.success(request, _("Your comment has been added."))
+    return redirect(f"{reflection.get_absolute_url()}#comment-{comment.pk}")
+
+
+def conversation_context(request: HttpRequest, reflection: Reflection) -> dict:
+    """What reflections/_comments.html needs, for the reflection page: the comments this person
+    may read (one query) and the form if they may take part."""
+    comments = (
+        Comment.objects.visible_to(request.user)
+        .filter(reflection=reflection)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    may_comment = request.user.has_perm("reflections.add_comment", reflection)
+    return {
+        "reflection": reflection,
+        "comments": list(comments),
+        "comment_form": CommentForm() if may_comment else None,
+    }
+
 
 # --- Reflections ---
 
@@ -316,6 +362,8 @@ def reflection_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else None,
         "has_comments": template_exists("reflections/_comments.html"),
     }
+    if context["has_comments"]:
+        context.update(conversation_context(request, reflection))
     return render(request, "reflections/reflection_detail.html", context)
 
 

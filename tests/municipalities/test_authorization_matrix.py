@@ -271,6 +271,15 @@ EXPECTED: dict[str, Case] = {
         data={"visibility": "circle", "consent": "anonymous"},
         redirect=lambda w: reverse("reflections:detail", kwargs=shared_reflection(w)),
     ),
+    # The conversation: the author and the researchers; the rest of the circle reads the
+    # reflection but may not take part (403), everyone else does not see it (404).
+    "reflections:comment_add": Case(
+        done_by("researcher", "participant"),
+        shared_reflection,
+        method="post",
+        data={"text": "Welke rol koos je toen de wethouder zich ermee bemoeide?"},
+        redirect=lambda w: reverse("reflections:detail", kwargs=shared_reflection(w)),
+    ),
 }
 
 SAMPLE_VALUES = {
