@@ -1,6 +1,8 @@
-"""Reflections on practice against the framework.
+"""Reflections on practice against the circle's framework.
 
-Will hold Framework (roles from regulating to letting go, work practices, democratic values) in
-published versions, Reflection by civil servants with visibility and consent, researchers' coding
-and comments, full-text search (PostgreSQL `dutch` configuration) and analysis.
+Holds the framework in versions (roles from regulating to letting go, work practices, democratic
+values; researchers edit a draft and publish it), the civil servants' reflections on their own
+cases with visibility and consent for quotation, revisions after coding, the conversation with
+the researchers, and the invitation to reflect after a meeting. Coding, search and analysis
+(the researchers' workbench) come next.
 """

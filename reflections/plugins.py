@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.registry import CircleTab, Section, registry
@@ -12,6 +13,7 @@ from leerkring.roles import Role
 from municipalities.models import Membership
 from reflections import audit_events
 from reflections.models import Reflection
+from sessions.models import Meeting
 
 APP = "reflections"
 # The roles that write reflections (reflections.rules.may_write), read from the memberships the
@@ -86,7 +88,21 @@ def writing(request: HttpRequest, memberships: list[Membership]) -> dict | None:
     drafts = list(
         mine.filter(status=Reflection.Status.DRAFT).select_related("circle")[:DRAFTS_LIMIT]
     )
-    return {"circles": circles, "draft_rows": drafts, **counts}
+    # The prompt of the latest meeting they attended and have not yet reflected on.
+    prompt = (
+        Meeting.objects.filter(
+            circle__in=circles,
+            registrations__user=request.user,
+            registrations__attended=True,
+            ends_at__lte=timezone.now(),
+            cancelled_at__isnull=True,
+        )
+        .exclude(reflections__author=request.user)
+        .select_related("circle")
+        .order_by("-starts_at")
+        .first()
+    )
+    return {"circles": circles, "draft_rows": drafts, "prompt": prompt, **counts}
 
 
 def circle_shared(request: HttpRequest, circle) -> dict | None:

@@ -156,7 +156,10 @@ def reflection_edit(request: HttpRequest, slug: str, pk: int | None = None) -> H
         if reflection is not None:
             initial = ReflectionForm.initial_for(reflection)
         else:
-            meeting = circle.meetings.filter(pk=request.GET.get("bijeenkomst") or 0).first()
+            asked = request.GET.get("bijeenkomst", "")
+            # A link from the invitation to reflect; anything but a number is ignored.
+            is_id = asked.isascii() and asked.isdigit() and len(asked) < 19
+            meeting = circle.meetings.filter(pk=int(asked)).first() if is_id else None
             initial = {"meeting": meeting.pk if meeting else None}
         form = ReflectionForm(initial=initial, framework=framework, circle=circle)
         return render(

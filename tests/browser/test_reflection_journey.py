@@ -124,6 +124,20 @@ def test_write_save_come_back_submit_and_a_colleague_reads_it(page: Page, live_s
     page.wait_for_url(re.compile(rf"/reflecties/{reflection.pk}/$"))
     expect(page.get_by_text("Eerder loslaten, en de buurt laten kiezen.")).to_be_visible()
     check(page)
+    page.get_by_role("button", name="Uitloggen").click()
+
+    # A researcher asks a question on the reflection; Anna finds it on her reflection's page.
+    log_in(page, base, "onderzoeker@example.org", PASSWORD)
+    page.goto(f"{base}/kringen/vakmanschap/reflecties/{reflection.pk}/")
+    page.get_by_label("Je reactie").fill("Wanneer besloot je los te laten?")
+    page.get_by_role("button", name="Reactie plaatsen").click()
+    expect(page.locator(".comments")).to_contain_text("Wanneer besloot je los te laten?")
+    check(page)
+    page.get_by_role("button", name="Uitloggen").click()
+    log_in(page, base, "anna@breda.nl", PASSWORD)
+    page.goto(f"{base}/kringen/vakmanschap/reflecties/{reflection.pk}/")
+    expect(page.locator(".comments")).to_contain_text("Wanneer besloot je los te laten?")
+    check(page)
 
 
 def test_with_javascript_the_draft_saves_itself(page: Page, live_server, settings):

@@ -492,4 +492,36 @@ def test_dashboard_and_overview_in_pinned_queries(
 
 LIST_QUERIES = 11
 OVERVIEW_QUERIES = 9
-HOME_QUERIES = 9
+HOME_QUERIES = 10  # the prompt of the latest meeting attended is one more
+
+
+@pytest.mark.parametrize("asked", ["abc", "²", "9" * 30, "-1", ""])
+def test_a_meeting_in_the_link_that_is_not_a_number_is_ignored(world, framework, as_role, asked):
+    response = as_role("participant").get(
+        reverse("reflections:new", args=[world.circle.slug]), {"bijeenkomst": asked}
+    )
+    assert response.status_code == 200
+
+
+def test_the_dashboard_asks_to_reflect_on_the_latest_meeting_attended(world, framework, as_role):
+    import datetime
+
+    from tests.factories import MeetingFactory, RegistrationFactory
+
+    start = timezone.now() - datetime.timedelta(days=3)
+    held = MeetingFactory(
+        circle=world.circle,
+        title="Najaarsbijeenkomst",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=3),
+    )
+    RegistrationFactory(meeting=held, user=world.participant, attended=True)
+    client = as_role("participant")
+    link = f"{reverse('reflections:new', args=[world.circle.slug])}?bijeenkomst={held.pk}"
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert link in response.content.decode()
+    ReflectionFactory(circle=world.circle, author=world.participant, meeting=held)
+    assert link not in client.get(reverse("home")).content.decode()
+    # Someone who was absent is not asked.
+    assert link not in as_role("coordinator").get(reverse("home")).content.decode()
