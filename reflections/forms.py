@@ -46,6 +46,7 @@ class ReflectionForm(forms.Form):
     (`submission_problems`) and shown at the fields."""
 
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
+
     situation = _text(
         _("The initiative or situation"),
         help_text=_("What happened, who took part, and what was asked of you?"),
@@ -123,6 +124,10 @@ class ReflectionForm(forms.Form):
         help_text=_("You can change or withdraw this at any time."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_title(self) -> str:
+        # A title is one line (it goes into e-mail subjects): line breaks and tabs become spaces.
+        return " ".join(self.cleaned_data.get("title", "").split())
 
     def __init__(self, *args, framework: Framework, circle, **kwargs):
         super().__init__(*args, **kwargs)

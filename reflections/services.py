@@ -57,7 +57,9 @@ def comment_recipients(reflection: Reflection, commenter: User) -> list[User]:
             user for user in researchers if user.has_perm("reflections.view_reflection", reflection)
         ]
     author = reflection.author
-    return [author] if author.is_active else []
+    # Not to an author who has since left the circle: they could not open it any more.
+    may_read = author.is_active and author.has_perm("reflections.view_reflection", reflection)
+    return [author] if may_read else []
 
 
 def add_comment(
@@ -91,7 +93,10 @@ def _mail(user: User, template: str, context: dict) -> None:
     with translation.override(user.language), timezone.override(settings.TIME_ZONE):
         queue_email(
             to=user.email,
-            subject=render_to_string(f"reflections/email/{template}_subject.txt", context).strip(),
+            # One line, whatever the title holds: a header never takes a line break.
+            subject=" ".join(
+                render_to_string(f"reflections/email/{template}_subject.txt", context).split()
+            ),
             body=render_to_string(f"reflections/email/{template}_body.txt", context),
         )
 

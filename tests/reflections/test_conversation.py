@@ -322,3 +322,33 @@ def test_the_invitation_opens_a_new_reflection_linked_to_the_meeting(
     response = as_role("participant").get(path)
     assert response.status_code == 200
     assert f'<option value="{meeting.pk}" selected>' in response.content.decode()
+
+
+def test_an_author_who_left_the_circle_is_not_mailed(
+    world, as_role, django_capture_on_commit_callbacks
+):
+    reflection = reflection_of(world, visibility="researchers")
+    world.memberships["participant"].delete()
+    forget_memberships(world.participant)
+    response = post_comment(
+        as_role("researcher"), reflection, "Nog een vraag.", django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 302
+    assert mailed_to() == []
+
+
+def test_a_title_with_a_line_break_still_gives_a_one_line_subject(
+    world, as_role, django_capture_on_commit_callbacks
+):
+    from reflections.forms import ReflectionForm
+
+    form = ReflectionForm.__new__(ReflectionForm)
+    form.cleaned_data = {"title": "Titel\nBcc: evil@example.org"}
+    assert form.clean_title() == "Titel Bcc: evil@example.org"
+    reflection = reflection_of(world, visibility="circle")
+    reflection.title = "Titel\r\nBcc: evil@example.org"  # as older rows might hold it
+    reflection.save()
+    post_comment(as_role("researcher"), reflection, "Vraag", django_capture_on_commit_callbacks)
+    [email] = OutgoingEmail.objects.all()
+    assert "\n" not in email.subject and "\r" not in email.subject
+    assert email.status != OutgoingEmail.Status.FAILED
