@@ -301,39 +301,34 @@ def submit(reflection: Reflection, by: User) -> Reflection:
 
 
 def set_visibility(reflection: Reflection, visibility: str, by: User) -> Reflection:
-    if visibility not in Reflection.Visibility.values:
-        raise ValueError(visibility)
-    with transaction.atomic():
-        current = Reflection.objects.select_for_update().get(pk=reflection.pk)
-        before = current.visibility
-        if before != visibility:
-            current.visibility = visibility
-            current.save(update_fields=["visibility", "updated_at"])
-            audit.record(
-                "reflection.visibility_changed",
-                actor=by,
-                target=current,
-                **{"from": before, "to": visibility},
-            )
-    return current
+    return _change_choice(
+        reflection,
+        "visibility",
+        visibility,
+        Reflection.Visibility,
+        "reflection.visibility_changed",
+        by,
+    )
 
 
 def set_consent(reflection: Reflection, consent: str, by: User) -> Reflection:
     """Changeable and withdrawable at any time; every change is in the log (from → to)."""
-    if consent not in Reflection.Consent.values:
-        raise ValueError(consent)
+    return _change_choice(
+        reflection, "consent", consent, Reflection.Consent, "reflection.consent_changed", by
+    )
+
+
+def _change_choice(reflection, field: str, value: str, choices, action: str, by: User):
+    """Set one of the author's choices on the locked row; a change is audited from → to."""
+    if value not in choices.values:
+        raise ValueError(value)
     with transaction.atomic():
         current = Reflection.objects.select_for_update().get(pk=reflection.pk)
-        before = current.consent
-        if before != consent:
-            current.consent = consent
-            current.save(update_fields=["consent", "updated_at"])
-            audit.record(
-                "reflection.consent_changed",
-                actor=by,
-                target=current,
-                **{"from": before, "to": consent},
-            )
+        before = getattr(current, field)
+        if before != value:
+            setattr(current, field, value)
+            current.save(update_fields=[field, "updated_at"])
+            audit.record(action, actor=by, target=current, **{"from": before, "to": value})
     return current
 
 
