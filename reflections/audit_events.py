@@ -85,6 +85,75 @@ def register_conversation() -> None:
     )
 
 
+# --- The workbench ---
+
+WORKBENCH = gettext_lazy("Workbench")
+
+
+def coded(event: AuditEvent) -> str:
+    codes = ", ".join(event.data.get("codes") or []) or "?"
+    if event.data.get("field") in (None, "*"):
+        return _("Whole reflection coded: %(codes)s") % {"codes": codes}
+    return _("Passage coded: %(codes)s") % {"codes": codes}
+
+
+def free_code_added(event: AuditEvent) -> str:
+    return _("Free code added: %(name)s") % {"name": event.data.get("name", "?")}
+
+
+def free_code_merged(event: AuditEvent) -> str:
+    return _("Free code %(name)s taken into the framework draft as %(kind)s") % {
+        "name": event.data.get("name", "?"),
+        "kind": event.data.get("kind", "?"),
+    }
+
+
+def exported(event: AuditEvent) -> str:
+    return _("Reflections exported (%(format)s, %(rows)s rows)") % {
+        "format": event.data.get("format", "?"),
+        "rows": event.data.get("rows", "?"),
+    }
+
+
+def register_workbench() -> None:
+    describe_event(
+        "reflection.coded", coded, label=gettext_lazy("Reflection coded"), group=WORKBENCH
+    )
+    describe_event(
+        "reflection.coding_removed",
+        gettext_lazy("A coding removed"),
+        label=gettext_lazy("Coding removed"),
+        group=WORKBENCH,
+    )
+    describe_event(
+        "reflection.exemplary_marked",
+        gettext_lazy("Marked as exemplary"),
+        label=gettext_lazy("Marked as exemplary"),
+        group=WORKBENCH,
+    )
+    describe_event(
+        "reflection.exemplary_unmarked",
+        gettext_lazy("No longer marked as exemplary"),
+        label=gettext_lazy("Exemplary mark removed"),
+        group=WORKBENCH,
+    )
+    describe_event(
+        "free_code.added", free_code_added, label=gettext_lazy("Free code added"), group=WORKBENCH
+    )
+    describe_event(
+        "free_code.merged",
+        free_code_merged,
+        label=gettext_lazy("Free code taken into the framework"),
+        group=WORKBENCH,
+    )
+    describe_event(
+        "reflections.exported",
+        exported,
+        label=gettext_lazy("Reflections exported"),
+        group=WORKBENCH,
+    )
+
+
 # --- The framework ---
 
 FRAMEWORK = gettext_lazy("Framework")
@@ -146,3 +215,4 @@ def register() -> None:
     register_framework()
     register_reflections()
     register_conversation()
+    register_workbench()

@@ -3,7 +3,8 @@ own cases, with their revisions, the conversation with the researchers, and cons
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,8 @@ from municipalities.models import Municipality
 from reflections.querysets import (
     CommentQuerySet,
     FrameworkQuerySet,
+    FreeCodeQuerySet,
+    PassageQuerySet,
     ReflectionQuerySet,
     RevisionQuerySet,
 )
@@ -288,6 +291,11 @@ class Reflection(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Set when a researcher first codes it: from then on an edit keeps the earlier text.
     coded_at = models.DateTimeField(_("coded at"), null=True, blank=True)
+    # Marked by a researcher as a case worth telling (in the workbench and the publication).
+    exemplary = models.BooleanField(_("exemplary"), default=False)
+    # PostgreSQL only: a column `search_vector` (tsvector, GIN-indexed) that database triggers keep
+    # current from the text fields and the value notes (migration 0002). It is not a model field:
+    # nothing in Python writes it, so nothing in Python can forget to.
 
     objects = ReflectionQuerySet.as_manager()
 
@@ -342,10 +350,14 @@ class ValueNote(models.Model):
 
 
 class Revision(models.Model):
-    """The text of a reflection as it was before an edit made after it was coded."""
+    """The text of a reflection at one version, kept once a researcher has coded it: coded
+    passages point into a revision's text, so they stay right when the author edits later."""
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("number"))
+    # The reflection's `version` this is the text of (empty for revisions kept before the
+    # workbench recorded it).
+    reflection_version = models.PositiveIntegerField(_("version of the reflection"), null=True)
     # The text fields and choices as they were (field name → value), in the canonical form the
     # workbench codes against: NFC, "\n" line endings.
     content = models.JSONField(_("content"))
@@ -361,7 +373,10 @@ class Revision(models.Model):
         verbose_name_plural = _("revisions")
         ordering = ["reflection", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["reflection", "number"], name="revision_number_once")
+            models.UniqueConstraint(fields=["reflection", "number"], name="revision_number_once"),
+            models.UniqueConstraint(
+                fields=["reflection", "reflection_version"], name="revision_of_a_version_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -407,3 +422,176 @@ class MeetingPrompt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.meeting}"
+
+
+PASSAGE_CODE_TARGETS = {
+    "role": "role",
+    "practice": "practice",
+    "value": "value",
+    "question": "core_question",
+    "free": "free_code",
+}
+
+
+def _exactly_one_target() -> Q:
+    condition = Q()
+    for kind, field in PASSAGE_CODE_TARGETS.items():
+        others = {
+            f"{name}__isnull": True for name in PASSAGE_CODE_TARGETS.values() if name != field
+        }
+        condition |= Q(kind=kind, **{f"{field}__isnull": False}, **others)
+    return condition
+
+
+class FreeCode(models.Model):
+    """A code of the researchers' own, beside the framework's elements. When it proves itself
+    it can be merged into the framework draft as a role, work practice or value; then it is
+    recorded here what it became (its codings stay as they are)."""
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("role")
+        PRACTICE = "practice", _("work practice")
+        VALUE = "value", _("democratic value")
+
+    circle = models.ForeignKey(
+        Circle, verbose_name=_("circle"), on_delete=models.CASCADE, related_name="free_codes"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), max_length=text_limits.DESCRIPTION, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    merged_as = models.CharField(
+        _("merged into the framework as"), max_length=10, choices=Kind.choices, blank=True
+    )
+    merged_code = models.SlugField(_("code in the framework"), max_length=50, blank=True)
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+
+    objects = FreeCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("free code")
+        verbose_name_plural = _("free codes")
+        ordering = ["circle", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "circle",
+                name="free_code_name_once_per_circle",
+                violation_error_message=_("The circle already has a code with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Passage(models.Model):
+    """What a researcher coded: a stretch of one field of one revision (`field`, `start`, `end`
+    in Unicode code points of that revision's canonical text: NFC, "\n" line endings), or the
+    whole reflection (`field` empty), with the codes chosen and a memo."""
+
+    reflection = models.ForeignKey(
+        Reflection, verbose_name=_("reflection"), on_delete=models.CASCADE, related_name="passages"
+    )
+    revision = models.ForeignKey(
+        Revision, verbose_name=_("revision"), on_delete=models.PROTECT, related_name="passages"
+    )
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coded by"),
+        on_delete=models.CASCADE,
+        related_name="passages",
+    )
+    field = models.CharField(_("field"), max_length=30, blank=True)
+    start = models.PositiveIntegerField(_("start"), null=True, blank=True)
+    end = models.PositiveIntegerField(_("end"), null=True, blank=True)
+    memo = models.TextField(_("memo"), max_length=text_limits.SHORT_TEXT, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coded passage")
+        verbose_name_plural = _("coded passages")
+        ordering = ["reflection", "field", "start", "id"]
+        indexes = [models.Index(fields=["reflection", "coder"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(field="", start__isnull=True, end__isnull=True)
+                    | (~Q(field="") & Q(start__isnull=False, end__isnull=False, end__gt=F("start")))
+                ),
+                name="passage_whole_or_a_stretch",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reflection} · {self.field or '*'} {self.start}–{self.end}"
+
+    @property
+    def is_whole(self) -> bool:
+        return not self.field
+
+
+class PassageCode(models.Model):
+    """One code on a passage: exactly one of a role, work practice, value, core question or
+    free code. Framework elements are matched across versions by their `code`."""
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("role")
+        PRACTICE = "practice", _("work practice")
+        VALUE = "value", _("democratic value")
+        QUESTION = "question", _("core question")
+        FREE = "free", _("free code")
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="codes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.ForeignKey(
+        Value, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    core_question = models.ForeignKey(
+        CoreQuestion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    free_code = models.ForeignKey(
+        FreeCode, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+
+    class Meta:
+        verbose_name = _("code on a passage")
+        verbose_name_plural = _("codes on passages")
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one_target(),
+                name="passage_code_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+    @property
+    def target(self):
+        return getattr(self, PASSAGE_CODE_TARGETS[self.kind])
+
+    @property
+    def key(self) -> str:
+        """The code as the workbench's filters and the agreement figure know it, the same in
+        every framework version: "role:faciliteren", "question:2", "free:17"."""
+        target = self.target
+        if self.kind == self.Kind.QUESTION:
+            return f"question:{target.number}"
+        if self.kind == self.Kind.FREE:
+            return f"free:{target.pk}"
+        return f"{self.kind}:{target.code}"

@@ -95,3 +95,21 @@ class RevisionQuerySet(ScopedQuerySet):
         owner="reflection__author",
         sees=conversation_rules("reflection__"),
     )
+
+
+class FreeCodeQuerySet(ScopedQuerySet):
+    """The researchers' own codes: theirs alone."""
+
+    scope = Scope(circle="circle", sees={Role.RESEARCHER: EVERYTHING})
+
+
+class PassageQuerySet(ScopedQuerySet):
+    """Coded passages: the researchers' work, seen by the researchers who may read the
+    reflection (two researchers coding the same reflection see each other's codes)."""
+
+    scope = Scope(
+        circle="reflection__circle",
+        municipality="reflection__municipality",
+        owner="reflection__author",
+        sees={Role.RESEARCHER: reflection_rules("reflection__")[Role.RESEARCHER]},
+    )

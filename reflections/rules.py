@@ -7,7 +7,7 @@ import rules
 
 from leerkring.access import can_view, has_role, is_researcher
 from leerkring.roles import Role
-from reflections.models import Comment, Framework, Reflection, Revision
+from reflections.models import Comment, Framework, FreeCode, Passage, Reflection, Revision
 
 # The roles that write reflections about their own practice (DESIGN.md: C, A, T).
 may_write = has_role(Role.COORDINATOR, Role.PARTICIPANT, Role.TRAINER)
@@ -28,3 +28,10 @@ rules.add_perm("reflections.add_reflection", may_write)
 # obj: the reflection
 rules.add_perm("reflections.change_reflection", is_author)
 rules.add_perm("reflections.add_comment", can_view(Reflection) & (is_author | is_researcher))
+rules.add_perm("reflections.view_passage", can_view(Passage))
+rules.add_perm("reflections.view_freecode", can_view(FreeCode))
+# obj: the reflection (or, for free codes, the circle)
+rules.add_perm("reflections.code_reflection", can_view(Reflection) & is_researcher)
+rules.add_perm("reflections.change_freecode", is_researcher)
+rules.add_perm("reflections.export_reflections", is_researcher)
+rules.add_perm("reflections.analyse_reflections", is_researcher)

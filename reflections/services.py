@@ -3,6 +3,7 @@ the invitation to reflect after a meeting."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -19,14 +20,18 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from leerkring import audit
-from leerkring.models import Circle, User
+from leerkring.models import Circle, CoreQuestion, User
 from leerkring.roles import Role
 from leerkring.services import queue_email
 from municipalities.models import Membership
 from reflections.models import (
+    PASSAGE_CODE_TARGETS,
     Comment,
     Framework,
+    FreeCode,
     MeetingPrompt,
+    Passage,
+    PassageCode,
     Practice,
     Reflection,
     Revision,
@@ -242,13 +247,7 @@ def save_reflection(
         if current.version != based_on_version:
             raise EditConflict(current)
         if current.coded_at is not None:
-            number = (current.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
-            Revision.objects.create(
-                reflection=current,
-                number=number,
-                content=reflection_content(current),
-                created_by=by,
-            )
+            _keep_revision(current, by)
         for name in PLAIN_FIELDS:
             if name in data:
                 value = data[name]
@@ -330,6 +329,240 @@ def _change_choice(reflection, field: str, value: str, choices, action: str, by:
             current.save(update_fields=[field, "updated_at"])
             audit.record(action, actor=by, target=current, **{"from": before, "to": value})
     return current
+
+
+# --- Coding (the researchers' workbench) ---
+#
+# A researcher codes the text of one version of a reflection: the first coding of a version
+# keeps that text as a Revision, and a passage points into it by field and offsets (Unicode code
+# points of the canonical text). When the author edits afterwards, the passage still points at
+# the words it was made on, in the revision it belongs to.
+
+
+class CodingProblem(Exception):
+    """A coding the workbench refuses (field name → message for the person)."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _keep_revision(reflection: Reflection, by: User | None) -> Revision:
+    """The revision holding the reflection's text at its current version (locked row)."""
+    existing = reflection.revisions.filter(reflection_version=reflection.version).first()
+    if existing is not None:
+        return existing
+    number = (reflection.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
+    return Revision.objects.create(
+        reflection=reflection,
+        number=number,
+        reflection_version=reflection.version,
+        content=reflection_content(reflection),
+        created_by=by,
+    )
+
+
+CODED_FIELDS = TEXT_FIELDS
+
+
+def resolve_codes(reflection: Reflection, keys: list[str]) -> list[PassageCode]:
+    """Unsaved PassageCode rows for code keys ("role:faciliteren", "question:2", "free:17"),
+    looked up in the reflection's framework version and circle. Unknown keys are refused."""
+    codes, unknown = [], []
+    for key in dict.fromkeys(keys):
+        kind, _sep, ident = key.partition(":")
+        target = None
+        if kind in ("role", "practice", "value"):
+            model = {"role": FrameworkRole, "practice": Practice, "value": Value}[kind]
+            target = model.objects.filter(framework_id=reflection.framework_id, code=ident).first()
+        elif kind == "question" and ident.isdigit():
+            target = CoreQuestion.objects.filter(
+                circle_id=reflection.circle_id, number=int(ident)
+            ).first()
+        elif kind == "free" and ident.isdigit():
+            target = FreeCode.objects.filter(circle_id=reflection.circle_id, pk=int(ident)).first()
+        if target is None:
+            unknown.append(key)
+            continue
+        codes.append(PassageCode(kind=kind, **{PASSAGE_CODE_TARGETS[kind]: target}))
+    if unknown:
+        raise CodingProblem(
+            {
+                "codes": _("These codes do not exist in this circle: %(codes)s")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
+    return codes
+
+
+def code_passage(
+    reflection: Reflection,
+    by: User,
+    *,
+    based_on_version: int,
+    field: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    codes: list[str],
+    memo: str = "",
+    request: HttpRequest | None = None,
+) -> Passage:
+    """Code a stretch of one field (or, with no field, the whole reflection) of the version the
+    researcher was reading. Refused when the text changed since (`based_on_version`), when the
+    stretch is outside the text or only whitespace, or when no code is chosen."""
+    problems: dict[str, str] = {}
+    if not codes:
+        problems["codes"] = _("Choose at least one code.")
+    if field and field not in CODED_FIELDS:
+        problems["field"] = _("Choose a part of the reflection.")
+    with transaction.atomic():
+        current = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        if current.is_draft:
+            raise CodingProblem({"field": _("A draft cannot be coded.")})
+        if current.version != based_on_version:
+            raise CodingProblem(
+                {
+                    "field": _(
+                        "The author changed the reflection since you opened it. "
+                        "Look at the new text and choose the passage again."
+                    )
+                }
+            )
+        if field and "field" not in problems:
+            text = canonical(getattr(current, field))
+            if start is None or end is None or not (0 <= start < end <= len(text)):
+                problems["start"] = _("Choose a passage inside the text.")
+            elif not text[start:end].strip():
+                problems["start"] = _("A passage of only spaces or blank lines cannot be coded.")
+        elif not field:
+            start = end = None
+        if problems:
+            raise CodingProblem(problems)
+        applied = resolve_codes(current, codes)
+        revision = _keep_revision(current, by)
+        if current.coded_at is None:
+            current.coded_at = timezone.now()
+            current.save(update_fields=["coded_at"])
+        passage = Passage.objects.create(
+            reflection=current,
+            revision=revision,
+            coder=by,
+            field=field,
+            start=start,
+            end=end,
+            memo=canonical(memo).strip(),
+        )
+        for code in applied:
+            code.passage = passage
+        PassageCode.objects.bulk_create(applied)
+        audit.record(
+            "reflection.coded",
+            actor=by,
+            target=current,
+            request=request,
+            field=field or "*",
+            codes=[code.key for code in applied],
+        )
+    return passage
+
+
+def remove_passage(passage: Passage, by: User, request: HttpRequest | None = None) -> None:
+    """A researcher takes back their own coding (another researcher's stays theirs)."""
+    if passage.coder_id != by.pk:
+        raise PermissionError(passage)
+    with transaction.atomic():
+        reflection = passage.reflection
+        passage.delete()
+        audit.record("reflection.coding_removed", actor=by, target=reflection, request=request)
+
+
+def set_exemplary(
+    reflection: Reflection, exemplary: bool, by: User, request: HttpRequest | None = None
+) -> Reflection:
+    with transaction.atomic():
+        current = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        if current.exemplary != exemplary:
+            current.exemplary = exemplary
+            current.save(update_fields=["exemplary"])
+            audit.record(
+                "reflection.exemplary_marked" if exemplary else "reflection.exemplary_unmarked",
+                actor=by,
+                target=current,
+                request=request,
+            )
+    return current
+
+
+def add_free_code(
+    circle: Circle, by: User, name: str, description: str = "", request: HttpRequest | None = None
+) -> FreeCode:
+    with transaction.atomic():
+        code = FreeCode.objects.create(
+            circle=circle, name=name.strip(), description=description.strip(), created_by=by
+        )
+        audit.record("free_code.added", actor=by, target=circle, request=request, name=code.name)
+    return code
+
+
+def merge_free_code(
+    code: FreeCode, kind: str, by: User, request: HttpRequest | None = None
+) -> FreeCode:
+    """Take a free code into the framework draft (started if there is none) as a new role,
+    work practice or value; from the next published version it is part of the framework.
+    Its codings stay on the free code."""
+    if kind not in FreeCode.Kind.values:
+        raise ValueError(kind)
+    with transaction.atomic():
+        current = FreeCode.objects.select_for_update().get(pk=code.pk)
+        if current.merged_at is not None:
+            raise FrameworkError(_("This code is already part of the framework."))
+        circle = current.circle
+        draft = draft_framework(circle) or start_draft(circle, by, request=request)
+        model = {"role": FrameworkRole, "practice": Practice, "value": Value}[kind]
+        taken = set(model.objects.filter(framework=draft).values_list("code", flat=True))
+        element_code = _new_code(current.name, taken)
+        last = model.objects.filter(framework=draft).aggregate(last=Max("position"))["last"]
+        model.objects.create(
+            framework=draft,
+            code=element_code,
+            position=(last or 0) + 1,
+            name_nl=current.name[:100],
+            name_en=current.name[:100],
+            description=current.description,
+        )
+        current.merged_as = kind
+        current.merged_code = element_code
+        current.merged_at = timezone.now()
+        current.save(update_fields=["merged_as", "merged_code", "merged_at"])
+        audit.record(
+            "free_code.merged",
+            actor=by,
+            target=circle,
+            request=request,
+            name=current.name,
+            kind=kind,
+            code=element_code,
+        )
+    return current
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of a canonical text as (start, end) offsets, without surrounding
+    whitespace: what a keyboard user chooses from instead of drag-selecting. A sentence ends at
+    . ! ? or … followed by whitespace, or at a line break."""
+    spans = []
+    for match in SENTENCE.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+SENTENCE = re.compile(r"[^\n]+?(?:[.!?…]+(?=\s)|(?=\n)|$)")
 
 
 # --- The framework ---

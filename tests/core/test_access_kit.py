@@ -8,7 +8,7 @@ from django.utils import timezone
 from leerkring.access import forget_memberships, scope_of
 from leerkring.models import Circle
 from municipalities.models import Invitation, Membership, Participation, Role
-from reflections.models import Comment, Framework, Reflection, Revision
+from reflections.models import Comment, Framework, FreeCode, Passage, Reflection, Revision
 from sessions.models import Meeting, Outcome, Registration
 from tests.factories import (
     FrameworkFactory,
@@ -46,6 +46,8 @@ MODELS = {
     "reflections.view_reflection": Reflection,
     "reflections.view_comment": Comment,
     "reflections.view_revision": Revision,
+    "reflections.view_passage": Passage,
+    "reflections.view_freecode": FreeCode,
 }
 
 
@@ -91,8 +93,11 @@ def full_world(world):
                     submitted_at=timezone.now() if status == "submitted" else None,
                 )
                 Comment.objects.create(reflection=reflection, author=author, text="Vraag")
-                Revision.objects.create(reflection=reflection, number=1, content={})
+                revision = Revision.objects.create(reflection=reflection, number=1, content={})
+                Passage.objects.create(reflection=reflection, revision=revision, coder=w.researcher)
     ReflectionFactory(circle=w.other_circle, author=w.outsider, visibility="circle")
+    FreeCode.objects.create(circle=w.circle, name="Eigen code")
+    FreeCode.objects.create(circle=w.other_circle, name="Elders")
     for user in world.users.values():
         forget_memberships(user)
     return world
