@@ -1,7 +1,7 @@
 from django.urls import path
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
-from reflections import framework_views, views
+from reflections import framework_views, search_views, views
 
 app_name = "reflections"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/reflecties/", views.reflection_list, name="list"),
     path("<slug:slug>/reflecties/nieuw/", views.reflection_edit, name="new"),
+    path("<slug:slug>/reflecties/zoeken/", search_views.search, name="search"),
     path("<slug:slug>/reflecties/<int:pk>/", views.reflection_detail, name="detail"),
     path("<slug:slug>/reflecties/<int:pk>/bewerken/", views.reflection_edit, name="edit"),
     path("<slug:slug>/reflecties/<int:pk>/delen/", views.reflection_sharing, name="sharing"),

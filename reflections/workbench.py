@@ -133,7 +133,7 @@ def code_q(key: str, prefix: str = "") -> Q | None:
     return None
 
 
-def code_choices(circle: Circle) -> list[tuple[str, list[tuple[str, str]]]]:
+def code_choices(circle: Circle, free: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every code a passage can carry in this circle, grouped: the framework's elements (by
     code, named as in the latest version that has them), core questions and free codes."""
     groups = []
@@ -168,6 +168,8 @@ def code_choices(circle: Circle) -> list[tuple[str, list[tuple[str, str]]]]:
             ],
         )
     )
+    if not free:
+        return groups
     groups.append(
         (
             str(_("Free codes")),
@@ -186,18 +188,37 @@ def _element_name(name_nl: str, name_en: str) -> str:
 # --- The filter form ---
 
 
+class HalfYearField(forms.ChoiceField):
+    """A half-year, "2026-1" or "2026-2": offered for the circle's run, and any other a case
+    may lie in (a case from before the circle began) accepted from the URL."""
+
+    PATTERN = re.compile(r"(19|20)\d\d-[12]")
+
+    def valid_value(self, value) -> bool:
+        return bool(self.PATTERN.fullmatch(str(value)))
+
+
 class WorkbenchFilterForm(forms.Form):
     """Search words and filters, from the query string. Researchers also filter on what only
     they see (codes, exemplary, visibility)."""
 
-    q = forms.CharField(label=_("Search"), max_length=QUERY_LENGTH, required=False)
+    q = forms.CharField(
+        label=_("Words"),
+        max_length=QUERY_LENGTH,
+        required=False,
+        help_text=_(
+            "Put words in quotes for an exact phrase, use or for either word and a minus sign "
+            "to leave a word out."
+        ),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False)
     practice = forms.ChoiceField(label=_("Work practice"), required=False)
     value = forms.ChoiceField(label=_("Democratic value"), required=False)
     question = forms.ChoiceField(label=_("Core question"), required=False)
     meeting = forms.ChoiceField(label=_("Meeting"), required=False)
-    half_year = forms.ChoiceField(label=_("Half-year"), required=False)
+    half_year = HalfYearField(label=_("Half-year"), required=False)
     visibility = forms.ChoiceField(label=_("Shared with"), required=False)
     exemplary = forms.ChoiceField(
         label=_("Exemplary"),
@@ -213,7 +234,7 @@ class WorkbenchFilterForm(forms.Form):
         self.circle = circle
         self.for_researcher = is_researcher(user, circle)
         everything = [("", _("all"))]
-        groups = code_choices(circle)
+        groups = code_choices(circle, free=self.for_researcher)
         by_kind = dict(zip(("role", "practice", "value", "question"), groups, strict=False))
         self.fields["municipality"].choices = everything + [
             (str(m.pk), m.name)
@@ -229,7 +250,11 @@ class WorkbenchFilterForm(forms.Form):
             (str(m.pk), f"{m.starts_at:%d-%m-%Y} · {m.title}")
             for m in circle.meetings.order_by("starts_at")
         ]
-        self.fields["half_year"].choices = everything + half_years(circle)
+        offered = half_years(circle)
+        asked = (data or {}).get("half_year")
+        if asked and HalfYearField.PATTERN.fullmatch(asked) and asked not in dict(offered):
+            offered.append((asked, asked))
+        self.fields["half_year"].choices = everything + offered
         self.fields["visibility"].choices = everything + [
             choice for choice in Reflection.Visibility.choices if choice[0] != "private"
         ]

@@ -280,6 +280,10 @@ EXPECTED: dict[str, Case] = {
         data={"text": "Welke rol koos je toen de wethouder zich ermee bemoeide?"},
         redirect=lambda w: reverse("reflections:detail", kwargs=shared_reflection(w)),
     ),
+    # --- workbench: search ---
+    # Every member searches what they may read (the results are checked per person in
+    # tests/reflections/test_search.py).
+    "reflections:search": Case(MEMBERS_ONLY, circle),
 }
 
 SAMPLE_VALUES = {
