@@ -21,7 +21,9 @@ from municipalities.models import Membership
 from reflections import services
 from reflections.models import (
     Framework,
+    FreeCode,
     MeetingPrompt,
+    Passage,
     Practice,
     Reflection,
     Role,
@@ -586,11 +588,21 @@ def _mark_prompts_sent() -> None:
 
 SYNTHETIC_PREFIX = "Oefencasus"
 BATCH = 5_000
-SYNTHETIC_SITUATION = (
-    "Een bewonersgroep kwam met een plan voor de wijk. We zochten samen naar een rol die past "
-    "bij het initiatief en bij de regels."
-)
-SYNTHETIC_LESSON = "Kies je rol bewust en bespreek hem met de initiatiefnemers."
+
+
+def _synthetic_texts(n: int) -> dict[str, str]:
+    """Text for synthetic reflection n, put together from the demo's own cases in a different
+    mix for each (situation of one case, tension of another, …), so a search over 100,000 of
+    them finds some and not all, as it would in a real circle."""
+    k = len(CASES)
+    pick = [CASES[(n * step + shift) % k] for step, shift in ((1, 0), (3, 1), (5, 2), (7, 3))]
+    return {
+        "situation": pick[0]["situation"],
+        "tension": pick[1]["tension"] if n % 3 else "",
+        "professional_knowledge": pick[2]["professional"],
+        "local_knowledge": pick[3]["local"] if n % 2 else "",
+        "lesson": pick[(n // k) % 4]["lesson"],
+    }
 
 
 def add_synthetic_reflections(circle: Circle, count: int) -> int:
@@ -637,10 +649,9 @@ def add_synthetic_reflections(circle: Circle, count: int) -> int:
                     visibility=visibilities[n % len(visibilities)],
                     consent=consents[(n // 4) % len(consents)],
                     title=f"{SYNTHETIC_PREFIX} {n}",
-                    situation=SYNTHETIC_SITUATION,
                     case_date=today - datetime.timedelta(days=(n * 3) % 700),
                     primary_role=roles[n % len(roles)] if roles else None,
-                    lesson=SYNTHETIC_LESSON,
+                    **_synthetic_texts(n),
                     submitted_at=None if draft else written,
                     created_at=written,
                     updated_at=written,
@@ -700,3 +711,79 @@ def _insert_many(model, rows: list) -> list:
         for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
             row.pk = pk
     return rows
+
+
+# --- The researchers' coding ---
+
+SECOND_RESEARCHER = ("onderzoeker2@example.org", "Ruben Onderzoek")
+FREE_CODE = (
+    "Vertrouwen opbouwen",
+    "Waar de ambtenaar tijd steekt in het vertrouwen tussen gemeente en initiatiefnemers.",
+)
+CODED = 8  # reflections coded by the first researcher; the second codes the first half of them
+
+
+def seed_coding(context: DemoContext) -> None:
+    """Two researchers code the first circle's shared reflections: the first sentence of the
+    situation with the main role, the lesson with the values at stake, a free code of their own
+    and one reflection marked exemplary. The second researcher codes half of them too, not
+    always alike, so the agreement page has something to say. Skipped when there is coding."""
+    circle = Circle.objects.get(slug=FIRST_CIRCLE_SLUG)
+    first = User.objects.get(email="onderzoeker@example.org")
+    second = context.account(*SECOND_RESEARCHER, "researcher (second coder)")
+    Membership.objects.get_or_create(
+        user=second, circle=circle, defaults={"role": CircleRole.RESEARCHER}
+    )
+    if Passage.objects.filter(reflection__circle=circle).exists():
+        return
+    free, _created = FreeCode.objects.get_or_create(
+        circle=circle,
+        name=FREE_CODE[0],
+        defaults={"description": FREE_CODE[1], "created_by": first},
+    )
+    shared = (
+        Reflection.objects.filter(circle=circle, status=Reflection.Status.SUBMITTED)
+        .exclude(visibility=Reflection.Visibility.PRIVATE)
+        .exclude(title__startswith=f"{SYNTHETIC_PREFIX} ")
+        .select_related("primary_role")
+        .prefetch_related("value_notes__value")
+        .order_by("submitted_at", "pk")[:CODED]
+    )
+    for index, reflection in enumerate(shared):
+        _code(reflection, first, index, free)
+        if index < CODED // 2:
+            _code(reflection, second, index + 1, free)
+        if index == 0:
+            services.set_exemplary(reflection, True, first)
+
+
+def _code(reflection: Reflection, coder: User, variant: int, free: FreeCode) -> None:
+    situation = services.sentences(services.canonical(reflection.situation))
+    if situation and reflection.primary_role:
+        codes = [f"role:{reflection.primary_role.code}"]
+        if variant % 3 == 0:
+            codes.append(f"free:{free.pk}")
+        start, end = situation[0]
+        services.code_passage(
+            reflection,
+            coder,
+            based_on_version=reflection.version,
+            field="situation",
+            start=start,
+            end=end,
+            codes=codes,
+            memo="Hier kiest de ambtenaar zijn rol." if variant % 2 == 0 else "",
+        )
+    lesson = services.sentences(services.canonical(reflection.lesson))
+    values = [f"value:{note.value.code}" for note in reflection.value_notes.all()]
+    if lesson and values:
+        start, end = lesson[0]
+        services.code_passage(
+            reflection,
+            coder,
+            based_on_version=reflection.version,
+            field="lesson",
+            start=start,
+            end=end,
+            codes=values[: 1 + variant % len(values)],
+        )

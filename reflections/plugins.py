@@ -46,6 +46,7 @@ def register() -> None:
     # The framework first: the demo reflections are written against it.
     registry.add_demo_seeder(APP, "reflections.demo.seed_framework", order=10)
     registry.add_demo_seeder(APP, "reflections.demo.seed_reflections", order=20)
+    registry.add_demo_seeder(APP, "reflections.demo.seed_coding", order=30)
     registry.add_tab(
         CircleTab(
             APP,
