@@ -303,7 +303,11 @@ class Reflection(models.Model):
         verbose_name = _("reflection")
         verbose_name_plural = _("reflections")
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["circle", "status", "visibility"])]
+        indexes = [
+            models.Index(fields=["circle", "status", "visibility"]),
+            # The workbench's list, newest first: read in index order, it stops after a page.
+            models.Index(fields=["circle", "-submitted_at", "-id"], name="reflection_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),

@@ -11,6 +11,23 @@ from leerkring.permissions import circle_from_url
 from reflections.workbench import WorkbenchFilterForm, selection, snippets
 
 PER_PAGE = 20
+# Counting every match of a common word among 100,000 reflections costs more than the page
+# itself; past this many the page says "more than" and asks for a narrower search.
+COUNT_CAP = 1_000
+
+
+class CappedPaginator(Paginator):
+    """Counts up to COUNT_CAP + 1 rows (a LIMIT inside the COUNT), so pages go as far as that."""
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped"):
+            self._capped = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return self._capped
+
+    @property
+    def more(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 @login_required
@@ -25,7 +42,7 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
     page = None
     if searched or not request.GET:
         results = selection(form, request.user).select_related("primary_role", "meeting")
-        page = Paginator(results, PER_PAGE).get_page(request.GET.get("pagina"))
+        page = CappedPaginator(results, PER_PAGE).get_page(request.GET.get("pagina"))
         found = snippets(list(page.object_list), form.words)
         page.hits = [(reflection, found.get(reflection.pk)) for reflection in page.object_list]
     return render(
@@ -37,6 +54,7 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "words": form.words,
             "filtered": bool(form.filters),
+            "cap": COUNT_CAP,
         },
         status=200 if page is not None else 400,
     )

@@ -321,6 +321,24 @@ def test_pages_keep_the_search_and_filters(world, framework, as_role):
     assert len(second.context["page"].hits) == 3
 
 
+def test_past_the_cap_the_count_says_more_than(world, framework, as_role, monkeypatch):
+    from reflections import search_views
+
+    monkeypatch.setattr(search_views, "COUNT_CAP", 4)
+    for n in range(6):
+        shared(world, framework, title=f"Bewoners {n}", situation="bewoners")
+    url = reverse("reflections:search", args=[world.circle.slug])
+    response = as_role("researcher").get(url, {"q": "bewoners"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 5
+    assert "Meer dan 4 reflecties gevonden" in response.content.decode()
+    response = as_role("researcher").get(url, {"q": "bewoners", "municipality": world.breda.pk})
+    assert "Meer dan 4" in response.content.decode()
+    shared(world, framework, title="Uniek", situation="zeldzaam woord")
+    response = as_role("researcher").get(url, {"q": "zeldzaam"})
+    assert "1 reflectie gevonden" in response.content.decode()
+
+
 # --- Query counts ---
 
 

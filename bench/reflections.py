@@ -1,0 +1,195 @@
+"""The researchers' workbench at full size: `seed_demo --reflections 100000` in PostgreSQL, then
+search, the filtered list, the analysis page and the exports, as a researcher and as a civil
+servant.
+
+Run: .venv/bin/python bench/reflections.py [--reflections N] [--runs R] [--keep]
+(uses PostgreSQL like the tests, in a test database of its own; --keep leaves it for the next
+run, which then skips seeding). Prints median and p95 server time (the whole request through
+Django, in process) and the query count of every page, the time and peak memory of the exports
+(memory measured as the growth of the process's peak RSS while the response streams), and
+PostgreSQL's plan for the search, to show the GIN index is used. No pass/fail: the targets are
+in issue 9 (search and list p95 ≤ 150 ms, analysis p95 ≤ 300 ms, an export of 100,000 in ≤ 20 s
+with flat memory).
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+from django.urls import reverse  # noqa: E402
+
+SEARCHES = ("bewoners", "ideeen", "vertrouwen gemeente")
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(client: Client, url: str, params: dict, runs: int) -> tuple[list[float], int, int]:
+    """Server times in ms over `runs` requests (after one warm-up), the query count of one
+    and the status."""
+    client.get(url, params)
+    times = []
+    counter = QueryCounter()
+    for run in range(runs):
+        started = time.perf_counter()
+        if run == 0:
+            with connection.execute_wrapper(counter):
+                response = client.get(url, params)
+        else:
+            response = client.get(url, params)
+        if response.streaming:
+            for _chunk in response.streaming_content:
+                pass
+        times.append((time.perf_counter() - started) * 1000)
+    return times, counter.count, response.status_code
+
+
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def report(label: str, times: list[float], queries: int, status: int) -> None:
+    print(
+        f"  {label:<52} median {statistics.median(times):7.1f} ms   p95 {p95(times):7.1f} ms"
+        f"   {queries:3} queries   {status}"
+    )
+
+
+def stream(client: Client, url: str, params: dict) -> None:
+    counter = QueryCounter()
+    before = peak_rss_mb()
+    started = time.perf_counter()
+    size = 0
+    with connection.execute_wrapper(counter):
+        response = client.get(url, params)
+        for chunk in response.streaming_content:
+            size += len(chunk)
+    seconds = time.perf_counter() - started
+    print(
+        f"  {url.rsplit('/', 2)[-1] or url:<28} {params!s:<34} {seconds:6.1f} s  "
+        f"{size / 1e6:7.1f} MB  {counter.count:4} queries  "
+        f"peak RSS +{peak_rss_mb() - before:5.1f} MB  status {response.status_code}  "
+        f"streaming {response.streaming}"
+    )
+
+
+def explain(sql_words: str, circle_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS OFF) SELECT id FROM reflections_reflection "
+            "WHERE circle_id = %s AND search_vector @@ websearch_to_tsquery('leerkring_dutch', %s)"
+            " ORDER BY ts_rank(search_vector, websearch_to_tsquery('leerkring_dutch', %s)) DESC"
+            " LIMIT 20",
+            [circle_id, sql_words, sql_words],
+        )
+        for (line,) in cursor.fetchall():
+            print(f"    {line}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reflections", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+
+    settings.MFA_REQUIRED = False
+    setup_test_environment()
+    databases = setup_databases(verbosity=0, interactive=False, keepdb=args.keep)
+    try:
+        from django.core.management import call_command
+
+        from leerkring.models import Circle, User
+        from reflections.models import Reflection
+
+        circle = Circle.objects.filter(slug="ambtelijk-vakmanschap").first()
+        have = Reflection.objects.filter(circle=circle).count() if circle else 0
+        if have < args.reflections:
+            started = time.perf_counter()
+            call_command("seed_demo", reflections=args.reflections, verbosity=0)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            print(
+                f"seed_demo --reflections {args.reflections}: {time.perf_counter() - started:.0f} s"
+            )
+            circle = Circle.objects.get(slug="ambtelijk-vakmanschap")
+        total = Reflection.objects.filter(circle=circle).count()
+        print(f"{total} reflections in the circle; {args.runs} runs per page\n")
+
+        people = {
+            "researcher": User.objects.get(email="onderzoeker@example.org"),
+            "civil servant": User.objects.get(email="ambtenaar@example.org"),
+        }
+        municipality = Reflection.objects.filter(circle=circle).values_list(
+            "municipality", flat=True
+        )[0]
+        search = reverse("reflections:search", args=[circle.slug])
+        filters = {"role": "faciliteren", "municipality": municipality}
+        for label, user in people.items():
+            client = Client()
+            client.force_login(user)
+            print(f"{label}:")
+            for words in SEARCHES:
+                report(f"search {words!r}", *timed(client, search, {"q": words}, args.runs))
+                report(
+                    f"search {words!r} + role + municipality",
+                    *timed(client, search, {"q": words, **filters}, args.runs),
+                )
+            report("list, no words", *timed(client, search, {}, args.runs))
+            report(
+                "list filtered (role + municipality)", *timed(client, search, filters, args.runs)
+            )
+            if label == "researcher":
+                analysis = reverse("reflections:analysis", args=[circle.slug])
+                report("analysis page", *timed(client, analysis, {}, args.runs))
+                report("analysis page, filtered", *timed(client, analysis, filters, args.runs))
+            print()
+
+        client = Client()
+        client.force_login(people["researcher"])
+        print("exports (researcher, every reflection they may see):")
+        csv_url = reverse("reflections:export_download", args=[circle.slug, "csv"])
+        json_url = reverse("reflections:export_download", args=[circle.slug, "json"])
+        stream(client, csv_url, {})
+        stream(client, json_url, {})
+        stream(client, csv_url, {"variant": "pseudonymised", "key": "bench-sleutel"})
+        stream(client, reverse("reflections:export_qdpx", args=[circle.slug]), {})
+        print("\nPostgreSQL's plan for the search 'bewoners' (the GIN index):")
+        explain("bewoners", circle.pk)
+    finally:
+        if not args.keep:
+            teardown_databases(databases, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
