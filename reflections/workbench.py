@@ -67,7 +67,10 @@ class StoredVector(Expression):
     output_field = SearchVectorField()
 
     def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(Reflection._meta.db_table)}.search_vector", []
+        # The query's own alias of the reflections table: "U0" when the selection is a
+        # subquery (the analysis counts over it), the table's name otherwise.
+        table = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(table)}.search_vector", []
 
 
 # --- Half-years ---
