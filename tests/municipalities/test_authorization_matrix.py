@@ -280,6 +280,12 @@ EXPECTED: dict[str, Case] = {
         data={"text": "Welke rol koos je toen de wethouder zich ermee bemoeide?"},
         redirect=lambda w: reverse("reflections:detail", kwargs=shared_reflection(w)),
     ),
+    # --- workbench: analysis ---
+    # Counts over the reflections, charts and their CSVs: researchers only.
+    "reflections:analysis": Case(only("researcher"), circle),
+    "reflections:analysis_csv": Case(
+        only("researcher"), lambda w: {"slug": w.circle.slug, "figure": "rollen-waarden"}
+    ),
 }
 
 SAMPLE_VALUES = {
