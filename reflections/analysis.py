@@ -69,7 +69,7 @@ class Figure:
     description: str | Promise
     row_heading: str | Promise  # what the rows are (the table's corner, the CSV's first column)
     column_heading: str | Promise
-    chart: str  # how charts.py draws it: "heatmap", "stacked", "lines"
+    chart: str  # how charts.py draws it: "heatmap", "stacked", "grouped"
     table: CrossTable
     links: bool = False  # cells link to the reflections behind them
 
@@ -328,7 +328,7 @@ def figures(ids: QuerySet, labels: Labels, only: str | None = None) -> list[Figu
                     ),
                     row_heading=_("Half-year"),
                     column_heading=_("Switch"),
-                    chart="lines",
+                    chart="grouped",
                     table=per_half,
                 )
             )
