@@ -1,7 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
-from reflections import framework_views, search_views, views
+from reflections import analysis_views, framework_views, search_views, views
+
+register_converter(analysis_views.FigureConverter, "figure")
 
 app_name = "reflections"
 
@@ -30,4 +32,11 @@ urlpatterns = [
     path("<slug:slug>/reflecties/<int:pk>/bewerken/", views.reflection_edit, name="edit"),
     path("<slug:slug>/reflecties/<int:pk>/delen/", views.reflection_sharing, name="sharing"),
     path("<slug:slug>/reflecties/<int:pk>/reacties/", views.comment_add, name="comment_add"),
+    # --- workbench: analysis ---
+    path("<slug:slug>/werkbank/analyse/", analysis_views.analysis, name="analysis"),
+    path(
+        "<slug:slug>/werkbank/analyse/<figure:figure>.csv",
+        analysis_views.analysis_csv,
+        name="analysis_csv",
+    ),
 ]

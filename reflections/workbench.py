@@ -67,7 +67,10 @@ class StoredVector(Expression):
     output_field = SearchVectorField()
 
     def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(Reflection._meta.db_table)}.search_vector", []
+        # The query's own alias of the reflections table: "U0" when the selection is a
+        # subquery (the analysis counts over it), the table's name otherwise.
+        table = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(table)}.search_vector", []
 
 
 # --- Half-years ---
@@ -338,8 +341,15 @@ class WorkbenchFilterForm(forms.Form):
 
 def selection(form: WorkbenchFilterForm, user) -> QuerySet:
     """The reflections of the form's circle this person may see, narrowed by its filters and
-    its search words (ranked when there are words): what search, analysis and export share."""
+    its search words (ranked when there are words): what search, analysis and export share.
+    For researchers that is what was shared with them (submitted, not private): the same set
+    the analysis counts and the exports hold, so a matrix cell's link finds its count. Others
+    also find their own drafts and what they kept to themselves."""
     queryset = Reflection.objects.visible_to(user).filter(circle=form.circle)
+    if form.for_researcher:
+        queryset = queryset.filter(status=Reflection.Status.SUBMITTED).exclude(
+            visibility=Reflection.Visibility.PRIVATE
+        )
     queryset = form.apply(queryset)
     return search(queryset, form.words)
 

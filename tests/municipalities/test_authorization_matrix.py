@@ -284,6 +284,12 @@ EXPECTED: dict[str, Case] = {
     # Every member searches what they may read (the results are checked per person in
     # tests/reflections/test_search.py).
     "reflections:search": Case(MEMBERS_ONLY, circle),
+    # --- workbench: analysis ---
+    # Counts over the reflections, charts and their CSVs: researchers only.
+    "reflections:analysis": Case(only("researcher"), circle),
+    "reflections:analysis_csv": Case(
+        only("researcher"), lambda w: {"slug": w.circle.slug, "figure": "rollen-waarden"}
+    ),
 }
 
 SAMPLE_VALUES = {

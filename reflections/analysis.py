@@ -1,0 +1,350 @@
+"""The workbench's figures: counts over a selection of reflections, as plain data.
+
+Every figure is a cross table (rows × columns → number of reflections), counted by the
+database with GROUP BY: a few queries per figure, however many reflections there are. Roles,
+work practices and values are matched across framework versions by their `code` (it stays
+the same from one version to the next) and named as the filter form names them (the latest
+version that has them), so the names cost no query of their own.
+
+Only submitted reflections that are shared with someone count: a draft or what an author kept
+to themselves is never part of an analysis, whoever looks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from reflections.models import Reflection, ValueNote
+from reflections.workbench import WorkbenchFilterForm, half_year_label, with_half_year
+
+NO_MUNICIPALITY = "-"
+NO_DATE = "-"
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    name: str
+
+
+@dataclass
+class CrossTable:
+    """Numbers of reflections by a row label and a column label. `row_totals` and
+    `column_totals`, when given, count reflections (not cells): a reflection with two values
+    counts once in its role's total."""
+
+    rows: list[Label]
+    columns: list[Label]
+    counts: dict[tuple[str, str], int]
+    row_totals: dict[str, int] | None = None
+    column_totals: dict[str, int] | None = None
+
+    def count(self, row: str, column: str) -> int:
+        return self.counts.get((row, column), 0)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.counts.values())
+
+    def grid(self) -> list[list[int]]:
+        return [[self.count(r.key, c.key) for c in self.columns] for r in self.rows]
+
+    def data(self) -> dict:
+        """Everything the figure shows, for a cache key."""
+        return {
+            "rows": [(r.key, r.name) for r in self.rows],
+            "columns": [(c.key, c.name) for c in self.columns],
+            "grid": self.grid(),
+        }
+
+
+@dataclass
+class Figure:
+    slug: str  # in the CSV's URL and file name
+    title: str | Promise
+    description: str | Promise
+    row_heading: str | Promise  # what the rows are (the table's corner, the CSV's first column)
+    column_heading: str | Promise
+    chart: str  # how charts.py draws it: "heatmap", "stacked", "grouped"
+    table: CrossTable
+    links: bool = False  # cells link to the reflections behind them
+
+
+@dataclass
+class Labels:
+    """The names of the framework's elements by code, in the framework's order."""
+
+    roles: dict[str, str] = field(default_factory=dict)
+    practices: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    half_years: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_form(cls, form: WorkbenchFilterForm) -> Labels:
+        def choices(name: str) -> dict[str, str]:
+            return {str(k): str(v) for k, v in form.fields[name].choices if k}
+
+        return cls(
+            roles=choices("role"),
+            practices=choices("practice"),
+            values=choices("value"),
+            half_years=choices("half_year"),
+        )
+
+
+def analysed(selection: QuerySet) -> QuerySet:
+    """The reflections of a selection that an analysis may count, as a subquery of ids."""
+    return (
+        selection.filter(status=Reflection.Status.SUBMITTED)
+        .exclude(visibility=Reflection.Visibility.PRIVATE)
+        .order_by()
+        .values("pk")
+    )
+
+
+def _ordered(keys, names: dict[str, str]) -> list[Label]:
+    """The keys that occur, in the framework's order; codes the names do not know at the end."""
+    keys = set(keys)
+    known = [Label(k, names[k]) for k in names if k in keys]
+    unknown = [Label(k, k) for k in sorted(keys - set(names))]
+    return known + unknown
+
+
+def _tally(rows, row: str, column: str) -> dict[tuple[str, str], int]:
+    return {
+        (str(r[row]), str(r[column])): r["n"]
+        for r in rows
+        if r[row] is not None and r[column] is not None
+    }
+
+
+RoleLink = Reflection.roles.through
+PracticeLink = Reflection.practices.through
+
+
+def role_value_matrix(ids: QuerySet, labels: Labels) -> CrossTable:
+    """Reflections by a role they name and a value they wrote a note on (3 queries)."""
+    pairs = (
+        RoleLink.objects.filter(reflection__in=ids)
+        .values(row=F("role__code"), column=F("reflection__value_notes__value__code"))
+        .annotate(n=Count("reflection_id", distinct=True))
+        .order_by()
+    )
+    counts = _tally(pairs, "row", "column")
+    role_totals = {
+        r["code"]: r["n"]
+        for r in RoleLink.objects.filter(reflection__in=ids)
+        .values(code=F("role__code"))
+        .annotate(n=Count("reflection_id", distinct=True))
+        .order_by()
+    }
+    value_totals = {
+        r["code"]: r["n"]
+        for r in ValueNote.objects.filter(reflection__in=ids)
+        .values(code=F("value__code"))
+        .annotate(n=Count("reflection_id", distinct=True))
+        .order_by()
+    }
+    return CrossTable(
+        rows=_ordered(role_totals, labels.roles),
+        columns=_ordered(value_totals, labels.values),
+        counts=counts,
+        row_totals=role_totals,
+        column_totals=value_totals,
+    )
+
+
+def roles_per_municipality(ids: QuerySet, labels: Labels) -> CrossTable:
+    """Reflections by municipality and a role they name (1 query). A reflection naming two
+    roles counts once for each."""
+    rows = (
+        RoleLink.objects.filter(reflection__in=ids)
+        .values(
+            municipality=F("reflection__municipality_id"),
+            name=F("reflection__municipality__name"),
+            code=F("role__code"),
+        )
+        .annotate(n=Count("reflection_id", distinct=True))
+        .order_by()
+    )
+    names: dict[str, str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for r in rows:
+        key = str(r["municipality"]) if r["municipality"] is not None else NO_MUNICIPALITY
+        names[key] = r["name"] or str(_("no municipality"))
+        counts[(key, r["code"])] = r["n"]
+    municipalities = sorted(names, key=lambda k: (k == NO_MUNICIPALITY, names[k].casefold()))
+    return CrossTable(
+        rows=[Label(k, names[k]) for k in municipalities],
+        columns=_ordered({role for _m, role in counts}, labels.roles),
+        counts=counts,
+    )
+
+
+def _switches(ids: QuerySet):
+    return (
+        with_half_year(
+            Reflection.objects.filter(
+                pk__in=ids, switched_from__isnull=False, switched_to__isnull=False
+            )
+        )
+        .values("year", "half", start=F("switched_from__code"), end=F("switched_to__code"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def switch_key(start: str, end: str) -> str:
+    return f"{start}>{end}"
+
+
+def role_switches(ids: QuerySet, labels: Labels) -> tuple[CrossTable, CrossTable]:
+    """Role switches from → to: in total, and per half-year of the case (1 query; a
+    reflection is in one half-year, so the totals are the sums of the half-years)."""
+    total: dict[tuple[str, str], int] = {}
+    per_half: dict[tuple[str, str], int] = {}
+    halves: dict[str, tuple] = {}
+    for r in _switches(ids):
+        pair = (r["start"], r["end"])
+        total[pair] = total.get(pair, 0) + r["n"]
+        if r["year"] is None or r["half"] is None:
+            half, order = NO_DATE, (1, 0, 0)
+        else:
+            half, order = f"{r['year']}-{r['half']}", (0, r["year"], r["half"])
+        halves[half] = order
+        key = (half, switch_key(*pair))
+        per_half[key] = per_half.get(key, 0) + r["n"]
+    starts = _ordered({s for s, _e in total}, labels.roles)
+    ends = _ordered({e for _s, e in total}, labels.roles)
+    totals = CrossTable(rows=starts, columns=ends, counts=total)
+    pairs = [
+        Label(switch_key(s.key, e.key), f"{s.name} → {e.name}")
+        for s in starts
+        for e in ends
+        if (s.key, e.key) in total
+    ]
+    half_rows = [
+        Label(
+            h,
+            labels.half_years.get(h)
+            or (str(_("no date")) if h == NO_DATE else half_year_label(*map(int, h.split("-")))),
+        )
+        for h in sorted(halves, key=halves.get)
+    ]
+    return totals, CrossTable(rows=half_rows, columns=pairs, counts=per_half)
+
+
+def practices_per_role(ids: QuerySet, labels: Labels) -> CrossTable:
+    """Reflections by a role and a work practice they name together (1 query)."""
+    rows = (
+        RoleLink.objects.filter(reflection__in=ids)
+        .values(row=F("role__code"), column=F("reflection__practices__code"))
+        .annotate(n=Count("reflection_id", distinct=True))
+        .order_by()
+    )
+    counts = _tally(rows, "row", "column")
+    return CrossTable(
+        rows=_ordered({r for r, _c in counts}, labels.roles),
+        columns=_ordered({c for _r, c in counts}, labels.practices),
+        counts=counts,
+    )
+
+
+FIGURE_SLUGS = (
+    "rollen-waarden",
+    "rollen-per-gemeente",
+    "rolwisselingen",
+    "rolwisselingen-per-halfjaar",
+    "werkvormen-per-rol",
+)
+
+
+def figures(ids: QuerySet, labels: Labels, only: str | None = None) -> list[Figure]:
+    """The figures of the analysis page (or the one named `only`), in the page's order."""
+    wanted = set(FIGURE_SLUGS) if only is None else {only}
+    found: list[Figure] = []
+    if "rollen-waarden" in wanted:
+        found.append(
+            Figure(
+                slug="rollen-waarden",
+                title=_("Roles and democratic values"),
+                description=_(
+                    "The number of reflections that name a role (among the roles taken) and "
+                    "write about a democratic value; a reflection with several roles or values "
+                    "counts in each of their cells."
+                ),
+                row_heading=_("Role"),
+                column_heading=_("Democratic value"),
+                chart="heatmap",
+                table=role_value_matrix(ids, labels),
+                links=True,
+            )
+        )
+    if "rollen-per-gemeente" in wanted:
+        found.append(
+            Figure(
+                slug="rollen-per-gemeente",
+                title=_("Roles per municipality"),
+                description=_(
+                    "The number of reflections per municipality that name each role among the "
+                    "roles taken (not only the main role); a reflection with several roles "
+                    "counts once for each."
+                ),
+                row_heading=_("Municipality"),
+                column_heading=_("Role"),
+                chart="stacked",
+                table=roles_per_municipality(ids, labels),
+            )
+        )
+    if wanted & {"rolwisselingen", "rolwisselingen-per-halfjaar"}:
+        totals, per_half = role_switches(ids, labels)
+        if "rolwisselingen" in wanted:
+            found.append(
+                Figure(
+                    slug="rolwisselingen",
+                    title=_("Role switches"),
+                    description=_(
+                        "The number of reflections in which the author switched from one role "
+                        "(row) to another (column)."
+                    ),
+                    row_heading=_("Switched from"),
+                    column_heading=_("Switched to"),
+                    chart="heatmap",
+                    table=totals,
+                )
+            )
+        if "rolwisselingen-per-halfjaar" in wanted:
+            found.append(
+                Figure(
+                    slug="rolwisselingen-per-halfjaar",
+                    title=_("Role switches per half-year"),
+                    description=_(
+                        "The number of role switches, from → to, per half-year of the case (the "
+                        "date of the case, or else the day the reflection was submitted)."
+                    ),
+                    row_heading=_("Half-year"),
+                    column_heading=_("Switch"),
+                    chart="grouped",
+                    table=per_half,
+                )
+            )
+    if "werkvormen-per-rol" in wanted:
+        found.append(
+            Figure(
+                slug="werkvormen-per-rol",
+                title=_("Work practices per role"),
+                description=_(
+                    "The number of reflections that name a role and a work practice together "
+                    "(as used in the case, not the roles a practice fits in the framework)."
+                ),
+                row_heading=_("Role"),
+                column_heading=_("Work practice"),
+                chart="heatmap",
+                table=practices_per_role(ids, labels),
+            )
+        )
+    return found
