@@ -25,15 +25,33 @@ FRAMEWORK_PAGES = (
     "reflections:framework_start",
     "reflections:framework_publish",
     "reflections:framework_compare",
+    "reflections:framework_import",
+)
+
+
+# The researchers' workbench has a tab of its own (search stays under Reflections: everyone
+# searches, and a coding page is a reflection's).
+WORKBENCH_PAGES = (
+    "reflections:analysis",
+    "reflections:analysis_csv",
+    "reflections:free_codes",
+    "reflections:free_code_merge",
+    "reflections:agreement",
+    "reflections:export",
+    "reflections:export_download",
+    "reflections:export_qdpx",
+    "reflections:export_qdc",
 )
 
 
 class ReflectionsTab(CircleTab):
-    """Current on every page of the app except the framework's, which have their own tab."""
+    """Current on every page of the app except the framework's and the workbench's, which
+    have their own tabs."""
 
     def is_current(self, view_name: str) -> bool:
         framework = view_name == "reflections:framework" or view_name in FRAMEWORK_PAGES
-        return not framework and super().is_current(view_name)
+        workbench = view_name in WORKBENCH_PAGES
+        return not (framework or workbench) and super().is_current(view_name)
 
 
 # How many drafts the dashboard lists, and how many shared reflections a circle's overview shows.
@@ -65,6 +83,17 @@ def register() -> None:
             "reflections:list",
             order=30,
             current_on=("reflections:",),
+        )
+    )
+    registry.add_tab(
+        CircleTab(
+            APP,
+            "workbench",
+            _("Workbench"),
+            "reflections:analysis",
+            order=35,
+            permission="reflections.analyse_reflections",
+            current_on=WORKBENCH_PAGES,
         )
     )
     registry.add_dashboard_section(
