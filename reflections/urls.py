@@ -1,7 +1,7 @@
 from django.urls import path
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
-from reflections import framework_views, views
+from reflections import coding_views, framework_views, views
 
 app_name = "reflections"
 
@@ -29,4 +29,27 @@ urlpatterns = [
     path("<slug:slug>/reflecties/<int:pk>/bewerken/", views.reflection_edit, name="edit"),
     path("<slug:slug>/reflecties/<int:pk>/delen/", views.reflection_sharing, name="sharing"),
     path("<slug:slug>/reflecties/<int:pk>/reacties/", views.comment_add, name="comment_add"),
+    # --- workbench: coding ---
+    path("<slug:slug>/reflecties/<int:pk>/coderen/", coding_views.coding, name="coding"),
+    path(
+        "<slug:slug>/reflecties/<int:pk>/coderen/<int:passage>/verwijderen/",
+        coding_views.coding_remove,
+        name="coding_remove",
+    ),
+    path(
+        "<slug:slug>/reflecties/<int:pk>/voorbeeldig/",
+        coding_views.exemplary,
+        name="exemplary",
+    ),
+    path("<slug:slug>/werkbank/codes/", coding_views.free_codes, name="free_codes"),
+    path(
+        "<slug:slug>/werkbank/codes/<int:pk>/opnemen/",
+        coding_views.free_code_merge,
+        name="free_code_merge",
+    ),
+    path(
+        "<slug:slug>/werkbank/overeenstemming/",
+        coding_views.agreement_page,
+        name="agreement",
+    ),
 ]
