@@ -56,6 +56,7 @@ class CodingForm(forms.Form):
             ("", _("The whole reflection")),
             *((name, str(label).capitalize()) for name, label in labels.items()),
         ]
+        self.fields["field"].conditionally_required = True  # empty: the whole reflection
         self.sentence_fields = []
         for name, text in texts.items():
             field_name = sentence_field_name(name)
@@ -68,6 +69,8 @@ class CodingForm(forms.Form):
                     for start, end in services.sentences(text)
                 ],
             )
+            # Optional one by one, but not "(optional)": one of the ways to choose is needed.
+            self.fields[field_name].conditionally_required = True
             self.sentence_fields.append(field_name)
         self.code_fields = []
         for name, label in CODE_GROUPS:
@@ -77,6 +80,7 @@ class CodingForm(forms.Form):
             self.fields[name] = forms.MultipleChoiceField(
                 label=label, widget=forms.CheckboxSelectMultiple, required=False, choices=choices
             )
+            self.fields[name].conditionally_required = True  # at least one code, in any group
             self.code_fields.append(name)
 
     def sentence_boxes(self):
