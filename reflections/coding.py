@@ -27,7 +27,9 @@ def segments(text: str, spans: Iterable[tuple[int, int, object]]) -> list[tuple[
     return pieces
 
 
-def highlighted(text: str, spans: Iterable[tuple[int, int, object]], prefix: str = "") -> SafeString:
+def highlighted(
+    text: str, spans: Iterable[tuple[int, int, object]], prefix: str = ""
+) -> SafeString:
     """The text as HTML (escaped), the coded pieces in <mark> carrying the ids of their
     passages. Line breaks stay as they are: the page shows it with `white-space: pre-wrap`, and
     nothing but the text's own characters is added, so the code points the browser counts in
@@ -39,9 +41,7 @@ def highlighted(text: str, spans: Iterable[tuple[int, int, object]], prefix: str
             continue
         ids = " ".join(f"{prefix}{ident}" for ident in covering)
         css = "coded__mark coded__mark--overlap" if len(covering) > 1 else "coded__mark"
-        parts.append(
-            format_html('<mark class="{}" data-passages="{}">{}</mark>', css, ids, piece)
-        )
+        parts.append(format_html('<mark class="{}" data-passages="{}">{}</mark>', css, ids, piece))
     return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
 
 

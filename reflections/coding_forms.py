@@ -65,8 +65,7 @@ class CodingForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple(attrs={"data-field": name}),
                 required=False,
                 choices=[
-                    (f"{start}-{end}", text[start:end])
-                    for start, end in services.sentences(text)
+                    (f"{start}-{end}", text[start:end]) for start, end in services.sentences(text)
                 ],
             )
             # Optional one by one, but not "(optional)": one of the ways to choose is needed.
@@ -103,11 +102,9 @@ class CodingForm(forms.Form):
             )
             return cleaned
         if chosen:
-            (chosen_field, spans), = chosen.items()
+            ((chosen_field, spans),) = chosen.items()
             if field and field != chosen_field:
-                self.add_error(
-                    "field", _("The sentences you chose are not in the part you chose.")
-                )
+                self.add_error("field", _("The sentences you chose are not in the part you chose."))
                 return cleaned
             offsets = [tuple(int(n) for n in span.split("-")) for span in spans]
             cleaned["field"] = chosen_field
@@ -163,8 +160,6 @@ class MergeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     confirm = forms.BooleanField(
-        label=_(
-            "Yes, add it to the framework draft (authors get it once the draft is published)."
-        ),
+        label=_("Yes, add it to the framework draft (authors get it once the draft is published)."),
         required=True,
     )

@@ -216,9 +216,11 @@ def coding(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     here = [p for p in passages if on_shown(p)]
     fields = []
-    shown_texts = texts if shown is None else {
-        name: shown.content.get(name) or "" for name in services.TEXT_FIELDS
-    }
+    shown_texts = (
+        texts
+        if shown is None
+        else {name: shown.content.get(name) or "" for name in services.TEXT_FIELDS}
+    )
     for name, text in shown_texts.items():
         if not text:
             continue

@@ -392,9 +392,7 @@ def test_the_memo_is_bounded(world, framework, as_role):
 def test_only_the_coder_removes_a_passage(world, framework, as_role, second_researcher, client):
     reflection = submitted(world, framework)
     passage = code(reflection, world.researcher, words="Coördinatie")
-    url = reverse(
-        "reflections:coding_remove", args=[world.circle.slug, reflection.pk, passage.pk]
-    )
+    url = reverse("reflections:coding_remove", args=[world.circle.slug, reflection.pk, passage.pk])
     client.force_login(second_researcher)
     assert client.post(url).status_code == 403
     assert AuditEvent.objects.filter(action="permission.denied", actor=second_researcher).exists()
