@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -376,13 +377,18 @@ def free_codes(request: HttpRequest, slug: str) -> HttpResponse:
     form = FreeCodeForm(request.POST, circle=circle)
     if not form.is_valid():
         return _free_codes_page(request, circle, form=form, status=400)
-    code = services.add_free_code(
-        circle,
-        request.user,
-        form.cleaned_data["name"],
-        form.cleaned_data["description"],
-        request=request,
-    )
+    try:
+        code = services.add_free_code(
+            circle,
+            request.user,
+            form.cleaned_data["name"],
+            form.cleaned_data["description"],
+            request=request,
+        )
+    except IntegrityError:
+        # Another researcher added the same name a moment ago (the constraint decides).
+        form.add_error("name", _("The circle already has a code with this name."))
+        return _free_codes_page(request, circle, form=form, status=400)
     messages.success(request, _("The code “%(name)s” has been added.") % {"name": code.name})
     return redirect("reflections:free_codes", circle.slug)
 

@@ -537,3 +537,24 @@ def test_agreement_undefined_is_said(world, framework, as_role, second_researche
     code(one, second_researcher, field="", codes=["role:faciliteren"])
     page = as_role("researcher").get(reverse("reflections:agreement", args=[world.circle.slug]))
     assert "undefined" in page.content.decode() or "niet te berekenen" in page.content.decode()
+
+
+@pytest.mark.parametrize("many", [1, 6])
+def test_agreement_and_free_codes_query_counts_do_not_grow(
+    world, framework, as_role, second_researcher, django_assert_num_queries, many
+):
+    free = services.add_free_code(world.circle, world.researcher, "Vertrouwen")
+    for n in range(many):
+        reflection = submitted(world, framework)
+        for by in (world.researcher, second_researcher):
+            code(reflection, by, field="", codes=["role:faciliteren", f"free:{free.pk}"])
+        services.add_free_code(world.circle, world.researcher, f"Code {n}")
+    client = as_role("researcher")
+    agreement_url = reverse("reflections:agreement", args=[world.circle.slug])
+    free_url = reverse("reflections:free_codes", args=[world.circle.slug])
+    assert client.get(agreement_url).status_code == 200
+    assert client.get(free_url).status_code == 200
+    with django_assert_num_queries(12):
+        assert client.get(agreement_url).status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get(free_url).status_code == 200
