@@ -46,7 +46,11 @@
     if (radio) radio.checked = true;
   }
 
-  function takeSelection() {
+  // What was last taken, so a selection that merely lingers is not taken again after the
+  // researcher ticked sentences instead.
+  var lastTaken = "";
+
+  function takeSelection(again) {
     var selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return;
     var range = selection.getRangeAt(0);
@@ -63,6 +67,9 @@
     while (from < to && /\s/.test(text[from])) from += 1;
     while (to > from && /\s/.test(text[to - 1])) to -= 1;
     if (from >= to) return;
+    var taken = container.dataset.field + ":" + from + ":" + to;
+    if (taken === lastTaken && !again) return;
+    lastTaken = taken;
     start.value = String(from);
     end.value = String(to);
     chooseField(container.dataset.field);
@@ -75,12 +82,31 @@
   }
 
   document.addEventListener("mouseup", function (event) {
-    if (containerOf(event.target)) window.setTimeout(takeSelection, 0);
+    if (containerOf(event.target)) {
+      window.setTimeout(function () {
+        takeSelection(true);
+      }, 0);
+    }
   });
-  document.addEventListener("keyup", function (event) {
-    // Shift + arrow keys select text too (in caret browsing).
-    if (event.shiftKey && containerOf(event.target)) takeSelection();
+  // Selections made otherwise (a touch screen's handles, Shift + arrows in caret browsing)
+  // are taken once they have stopped changing.
+  var settling = null;
+  document.addEventListener("selectionchange", function () {
+    window.clearTimeout(settling);
+    settling = window.setTimeout(function () {
+      takeSelection(false);
+    }, 500);
   });
+
+  // Back with an error: say which words the kept offsets stand for.
+  var checked = form.querySelector("input[name=field]:checked");
+  if (start.value && end.value && checked && checked.value) {
+    var box = document.querySelector('.coded__text[data-codeable][data-field="' + checked.value + '"]');
+    if (box) {
+      var kept = Array.from(box.textContent).slice(Number(start.value), Number(end.value)).join("");
+      if (kept) say((form.dataset.selected || "Selected:") + " “" + kept + "”");
+    }
+  }
 
   // Ticking a sentence, or choosing another part, replaces a mouse selection.
   form.addEventListener("change", function (event) {
