@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
-from reflections import analysis_views, framework_views, search_views, views
+from reflections import analysis_views, coding_views, framework_views, search_views, views
 
 register_converter(analysis_views.FigureConverter, "figure")
 
@@ -38,5 +38,28 @@ urlpatterns = [
         "<slug:slug>/werkbank/analyse/<figure:figure>.csv",
         analysis_views.analysis_csv,
         name="analysis_csv",
+    ),
+    # --- workbench: coding ---
+    path("<slug:slug>/reflecties/<int:pk>/coderen/", coding_views.coding, name="coding"),
+    path(
+        "<slug:slug>/reflecties/<int:pk>/coderen/<int:passage>/verwijderen/",
+        coding_views.coding_remove,
+        name="coding_remove",
+    ),
+    path(
+        "<slug:slug>/reflecties/<int:pk>/voorbeeldig/",
+        coding_views.exemplary,
+        name="exemplary",
+    ),
+    path("<slug:slug>/werkbank/codes/", coding_views.free_codes, name="free_codes"),
+    path(
+        "<slug:slug>/werkbank/codes/<int:pk>/opnemen/",
+        coding_views.free_code_merge,
+        name="free_code_merge",
+    ),
+    path(
+        "<slug:slug>/werkbank/overeenstemming/",
+        coding_views.agreement_page,
+        name="agreement",
     ),
 ]

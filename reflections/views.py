@@ -357,6 +357,8 @@ def reflection_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if getattr(reflection, name)
         ],
         "is_author": is_author,
+        "may_code": request.user.has_perm("reflections.code_reflection", reflection)
+        and not reflection.is_draft,
         "revisions": _revisions(reflection) if sees_history else None,
         "sharing_form": SharingForm(
             initial={"visibility": reflection.visibility, "consent": reflection.consent}

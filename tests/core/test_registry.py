@@ -37,6 +37,7 @@ def test_every_circle_page_has_the_tabs_with_the_current_one_marked(as_role, wor
         ("Bijeenkomsten", None),
         ("Deelnemers", None),
         ("Reflecties", None),
+        ("Werkbank", None),
         ("Kader", None),
         ("Logboek", None),
     ]
@@ -46,6 +47,10 @@ def test_every_circle_page_has_the_tabs_with_the_current_one_marked(as_role, wor
     municipality = get(client, "municipalities:municipality", slug=slug, cbs_code="GM0758")
     assert ("Deelnemers", "true") in tabs_of(municipality)
     assert ("Logboek", "page") in tabs_of(get(client, "municipalities:audit_log", slug=slug))
+    # The workbench's pages keep its tab; search stays a page of Reflections (everyone searches).
+    assert ("Werkbank", "page") in tabs_of(get(client, "reflections:analysis", slug=slug))
+    assert ("Werkbank", "true") in tabs_of(get(client, "reflections:free_codes", slug=slug))
+    assert ("Reflecties", "true") in tabs_of(get(client, "reflections:search", slug=slug))
 
 
 def test_tabs_a_person_may_not_open_are_not_offered(as_role, world):

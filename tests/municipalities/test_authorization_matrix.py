@@ -60,7 +60,7 @@ class Case:
     expected: dict[str, str]
     kwargs: object = None  # a function of the world giving the URL's kwargs
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: object = field(default_factory=dict)  # a dict, or a function of the world giving one
     # Where a "done" must redirect to: a path ("/..."), a URL name, or a function of the world
     # giving a path. A "login" redirect always goes to a login page.
     redirect: object = None
@@ -121,6 +121,34 @@ def shared_reflection(world):
             visibility="circle",
         )
     return {"slug": world.circle.slug, "pk": world._writing_reflection.pk}
+
+
+def free_code(world):
+    """A free code of the circle's researchers (made inside the case's savepoint)."""
+    from reflections.models import FreeCode
+
+    code = FreeCode.objects.filter(circle=world.circle, name="Vertrouwen").first()
+    if code is None:
+        shared_reflection(world)  # the circle's published framework, which a merge copies
+        code = FreeCode.objects.create(circle=world.circle, name="Vertrouwen")
+    return code
+
+
+def researchers_passage(world):
+    """The researcher's coding of the whole shared reflection."""
+    from reflections import services
+
+    kwargs = shared_reflection(world)
+    reflection = Reflection.objects.get(pk=kwargs["pk"])
+    passage = reflection.passages.filter(coder=world.users["researcher"]).first()
+    if passage is None:
+        passage = services.code_passage(
+            reflection,
+            world.users["researcher"],
+            based_on_version=reflection.version,
+            codes=[f"free:{free_code(world).pk}"],
+        )
+    return {**kwargs, "passage": passage.pk}
 
 
 def token(world):
@@ -290,6 +318,34 @@ EXPECTED: dict[str, Case] = {
     "reflections:analysis_csv": Case(
         only("researcher"), lambda w: {"slug": w.circle.slug, "figure": "rollen-waarden"}
     ),
+    # --- workbench: coding ---
+    # Researchers code; the rest of the circle reads the reflection but may not code it (403).
+    "reflections:coding": Case(only("researcher"), shared_reflection),
+    "reflections:coding_remove": Case(
+        done_by("researcher"),
+        lambda w: researchers_passage(w),
+        method="post",
+        redirect=lambda w: reverse("reflections:coding", kwargs=shared_reflection(w)),
+    ),
+    "reflections:exemplary": Case(
+        done_by("researcher"),
+        shared_reflection,
+        method="post",
+        data={"exemplary": "1"},
+        redirect=lambda w: reverse("reflections:coding", kwargs=shared_reflection(w)),
+    ),
+    "reflections:free_codes": Case(only("researcher"), circle),
+    "reflections:free_code_merge": Case(
+        done_by("researcher"),
+        lambda w: {"slug": w.circle.slug, "pk": free_code(w).pk},
+        method="post",
+        data=lambda w: {
+            f"merge-{free_code(w).pk}-kind": "value",
+            f"merge-{free_code(w).pk}-confirm": "on",
+        },
+        redirect=lambda w: reverse("reflections:free_codes", kwargs=circle(w)),
+    ),
+    "reflections:agreement": Case(only("researcher"), circle),
 }
 
 SAMPLE_VALUES = {
@@ -480,7 +536,8 @@ def test_authorization(world, as_role, name, person):
     else:
         path = sample_path(ALL[name])
     last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    response = getattr(client, case.method)(path, case.data)
+    data = case.data(world) if callable(case.data) else case.data
+    response = getattr(client, case.method)(path, data)
     outcome, expected = classify(response), case.expected[person]
     where = f"{case.method.upper()} {path} as {person}: {response.status_code}"
     if 300 <= response.status_code < 400:
