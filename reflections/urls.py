@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
-from reflections import framework_views, views
+from reflections import export_views, framework_views, views
 
 app_name = "reflections"
 
@@ -29,4 +29,11 @@ urlpatterns = [
     path("<slug:slug>/reflecties/<int:pk>/bewerken/", views.reflection_edit, name="edit"),
     path("<slug:slug>/reflecties/<int:pk>/delen/", views.reflection_sharing, name="sharing"),
     path("<slug:slug>/reflecties/<int:pk>/reacties/", views.comment_add, name="comment_add"),
+    # --- workbench: export ---
+    path("<slug:slug>/werkbank/export/", export_views.export, name="export"),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/werkbank/export/reflecties\.(?P<format>csv|json)$",
+        export_views.export_download,
+        name="export_download",
+    ),
 ]
