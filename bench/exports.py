@@ -30,8 +30,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from leerkring.models import Circle, User  # noqa: E402
 from leerkring.demo import FIRST_CIRCLE_SLUG  # noqa: E402
+from leerkring.models import Circle, User  # noqa: E402
 
 
 class QueryCounter:

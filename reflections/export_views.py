@@ -25,7 +25,7 @@ from reflections.workbench import WorkbenchFilterForm
 
 PERMISSION = "reflections.export_reflections"
 EXPORT_KEY_MIN, EXPORT_KEY_MAX = 8, 200
-OPTIONS = ("format", "variant", "export_key")
+KEY_NEEDED = _("The pseudonymised variant needs an export key of at least %(min)s characters.")
 
 
 class ExportForm(forms.Form):
@@ -66,18 +66,19 @@ class ExportForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required for the pseudonymised variant: the field template does not call it optional.
+        self.fields["export_key"].conditionally_required = True
+
     def clean_export_key(self) -> str:
         return unicodedata.normalize("NFC", self.cleaned_data["export_key"])
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("variant") == exports.PSEUDONYMISED and not cleaned.get("export_key"):
-            if "export_key" not in self.errors:
-                self.add_error(
-                    "export_key",
-                    _("The pseudonymised variant needs an export key of at least %(min)s characters.")
-                    % {"min": EXPORT_KEY_MIN},
-                )
+        missing = cleaned.get("variant") == exports.PSEUDONYMISED and not cleaned.get("export_key")
+        if missing and "export_key" not in self.errors:
+            self.add_error("export_key", KEY_NEEDED % {"min": EXPORT_KEY_MIN})
         return cleaned
 
 
@@ -188,7 +189,9 @@ def export_download(request: HttpRequest, slug: str, format: str) -> HttpRespons
         user=request.user,
         queryset=rows,
         variant=variant,
-        export_key=export_form.cleaned_data["export_key"] if variant == exports.PSEUDONYMISED else "",
+        export_key=export_form.cleaned_data["export_key"]
+        if variant == exports.PSEUDONYMISED
+        else "",
         # The stream is written after the view returns: the language is fixed now.
         english=(translation.get_language() or "nl").startswith("en"),
         filters=dict(filter_form.filters),

@@ -280,6 +280,14 @@ EXPECTED: dict[str, Case] = {
         data={"text": "Welke rol koos je toen de wethouder zich ermee bemoeide?"},
         redirect=lambda w: reverse("reflections:detail", kwargs=shared_reflection(w)),
     ),
+    # --- workbench: export ---
+    # The export page and the download: researchers only (the rest of the circle 403).
+    "reflections:export": Case(only("researcher"), circle),
+    "reflections:export_download": Case(
+        only("researcher"),
+        lambda w: {"slug": w.circle.slug, "format": "csv"},
+        data={"variant": "named"},
+    ),
 }
 
 SAMPLE_VALUES = {

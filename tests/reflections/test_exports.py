@@ -154,9 +154,7 @@ def test_csv_holds_one_row_per_reflection_with_its_fields_links_and_codes(world,
     assert row["code_names"] == "Faciliteren | 2. Spanningen? | Eigen regie"
 
 
-def test_json_is_one_document_with_the_passages_in_the_text_of_their_revision(
-    world, as_role, case
-):
+def test_json_is_one_document_with_the_passages_in_the_text_of_their_revision(world, as_role, case):
     original = case.situation
     # The author edits after the coding: the passage's text is still that of the revision.
     services.save_reflection(
@@ -404,7 +402,9 @@ def test_pseudonymised_without_a_key_is_refused_next_to_the_field_with_the_input
         'value="json"' in html and "checked" in html
     )
     assert f'name="municipality" value="{world.breda.pk}"' in html
-    too_long = client.get(page, {"format": "csv", "variant": "pseudonymised", "export_key": "x" * 201})
+    too_long = client.get(
+        page, {"format": "csv", "variant": "pseudonymised", "export_key": "x" * 201}
+    )
     assert too_long.status_code == 400
     assert 'value="' + "x" * 201 + '"' in too_long.content.decode()
     # The download URL itself refuses the same way.
@@ -415,7 +415,12 @@ def test_the_form_sends_on_to_the_download_with_the_filters(world, as_role, fram
     page = reverse("reflections:export", args=[world.circle.slug])
     response = as_role("researcher").get(
         page,
-        {"format": "json", "variant": "pseudonymised", "export_key": KEY, "municipality": world.breda.pk},
+        {
+            "format": "json",
+            "variant": "pseudonymised",
+            "export_key": KEY,
+            "municipality": world.breda.pk,
+        },
     )
     assert response.status_code == 302
     target = reverse("reflections:export_download", args=[world.circle.slug, "json"])
