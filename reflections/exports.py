@@ -484,12 +484,13 @@ def _chunks(
 
 
 def _local(moment) -> str | None:
-    # astimezone with the zone looked up once per export: localtime() per row costs more.
     return moment.astimezone(_zone()).isoformat(timespec="seconds") if moment else None
 
 
 def _zone():
-    return timezone.get_current_timezone()
+    # Europe/Amsterdam (TIME_ZONE), looked up once: the stream runs after the request's own
+    # time zone handling, and localtime() per row would cost more than the row.
+    return timezone.get_default_timezone()
 
 
 def _half_year(row: dict) -> str | None:

@@ -397,10 +397,10 @@ def test_pseudonymised_without_a_key_is_refused_next_to_the_field_with_the_input
     form = response.context["form"]
     assert list(form.errors) == ["export_key"]
     html = response.content.decode()
-    assert "needs an export key" in html or "exportsleutel" in html
-    assert 'value="json" checked' in html.replace("\n", " ") or (
-        'value="json"' in html and "checked" in html
-    )
+    assert 'id="id_export_key_error"' in html  # the message, next to its field
+    assert 'aria-invalid="true" id="id_export_key"' in html
+    assert re.search(r'name="format" value="json"[^>]*checked', html)
+    assert re.search(r'name="variant" value="pseudonymised"[^>]*checked', html)
     assert f'name="municipality" value="{world.breda.pk}"' in html
     too_long = client.get(
         page, {"format": "csv", "variant": "pseudonymised", "export_key": "x" * 201}
