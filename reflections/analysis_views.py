@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from leerkring.models import Circle
 from leerkring.permissions import circle_from_url, require
+from leerkring.spreadsheets import csv_safe
 from reflections.analysis import FIGURE_SLUGS, Figure, Labels, analysed, figures
 from reflections.models import Reflection
 from reflections.workbench import WorkbenchFilterForm, selection
@@ -138,14 +139,6 @@ def analysis(request: HttpRequest, slug: str) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
-
-
-def csv_safe(value):
-    """A text cell that a spreadsheet would run as a formula (= + - @, or a tab or carriage
-    return before one) gets a quote in front; numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 class _Echo:

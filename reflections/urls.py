@@ -1,7 +1,14 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
-from reflections import analysis_views, coding_views, framework_views, search_views, views
+from reflections import (
+    analysis_views,
+    coding_views,
+    export_views,
+    framework_views,
+    search_views,
+    views,
+)
 
 register_converter(analysis_views.FigureConverter, "figure")
 
@@ -61,5 +68,12 @@ urlpatterns = [
         "<slug:slug>/werkbank/overeenstemming/",
         coding_views.agreement_page,
         name="agreement",
+    ),
+    # --- workbench: export ---
+    path("<slug:slug>/werkbank/export/", export_views.export, name="export"),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/werkbank/export/reflecties\.(?P<format>csv|json)$",
+        export_views.export_download,
+        name="export_download",
     ),
 ]

@@ -20,6 +20,7 @@ from leerkring import services as core_services
 from leerkring.models import Circle, User
 from leerkring.navigation import redirect_back
 from leerkring.permissions import circle_from_url, require
+from leerkring.spreadsheets import csv_safe
 from municipalities.models import Membership
 from sessions import ical, services
 from sessions.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SeriesForm
@@ -400,20 +401,15 @@ def registrations_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     for row in _registrations_for(request, meeting):
         writer.writerow(
             [
-                _csv_safe(row.user.name),
-                _csv_safe(row.user.email),
-                _csv_safe(_municipality_of(row, circle.pk)),
+                csv_safe(row.user.name),
+                csv_safe(row.user.email),
+                csv_safe(_municipality_of(row, circle.pk)),
                 row.get_status_display(),
                 timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
                 {True: _("yes"), False: _("no"), None: ""}[row.attended],
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @login_required

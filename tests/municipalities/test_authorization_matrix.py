@@ -346,6 +346,14 @@ EXPECTED: dict[str, Case] = {
         redirect=lambda w: reverse("reflections:free_codes", kwargs=circle(w)),
     ),
     "reflections:agreement": Case(only("researcher"), circle),
+    # --- workbench: export ---
+    # The export page and the download: researchers only (the rest of the circle 403).
+    "reflections:export": Case(only("researcher"), circle),
+    "reflections:export_download": Case(
+        only("researcher"),
+        lambda w: {"slug": w.circle.slug, "format": "csv"},
+        data={"variant": "named"},
+    ),
 }
 
 SAMPLE_VALUES = {
