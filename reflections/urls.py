@@ -1,7 +1,7 @@
 from django.urls import path
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
-from reflections import framework_views, views
+from reflections import framework_views, qda_views, views
 
 app_name = "reflections"
 
@@ -29,4 +29,20 @@ urlpatterns = [
     path("<slug:slug>/reflecties/<int:pk>/bewerken/", views.reflection_edit, name="edit"),
     path("<slug:slug>/reflecties/<int:pk>/delen/", views.reflection_sharing, name="sharing"),
     path("<slug:slug>/reflecties/<int:pk>/reacties/", views.comment_add, name="comment_add"),
+    # --- workbench: qda ---
+    path(
+        "<slug:slug>/werkbank/export/project.qdpx",
+        qda_views.export_qdpx,
+        name="export_qdpx",
+    ),
+    path(
+        "<slug:slug>/werkbank/export/codeboek.qdc",
+        qda_views.export_qdc,
+        name="export_qdc",
+    ),
+    path(
+        "<slug:slug>/kader/concept/importeren/",
+        qda_views.framework_import,
+        name="framework_import",
+    ),
 ]
