@@ -280,6 +280,12 @@ EXPECTED: dict[str, Case] = {
         data={"text": "Welke rol koos je toen de wethouder zich ermee bemoeide?"},
         redirect=lambda w: reverse("reflections:detail", kwargs=shared_reflection(w)),
     ),
+    # --- workbench: qda ---
+    # Exchange with qualitative-analysis software: researchers download the circle as a
+    # REFI-QDA project and its codebook, and import a codebook into the framework draft.
+    "reflections:export_qdpx": Case(only("researcher"), circle),
+    "reflections:export_qdc": Case(only("researcher"), circle),
+    "reflections:framework_import": Case(only("researcher"), circle),
 }
 
 SAMPLE_VALUES = {
