@@ -78,6 +78,7 @@ SPOOL = 4 * 1024 * 1024
 # An uploaded codebook: larger files are refused before they are parsed.
 MAX_UPLOAD = 2 * 1024 * 1024
 MAX_CODES = 2_000
+MAX_DEPTH = 50
 
 
 def guid(circle: Circle | int, kind: str, ident: Any) -> str:
@@ -809,6 +810,8 @@ def parse_xml(data: bytes) -> _Node:
     stack: list[_Node] = []
 
     def start(tag, attrs):
+        if len(stack) >= MAX_DEPTH:
+            raise QdcError(_("The codes in the file are nested too deeply."))
         node = _Node(tag, attrs)
         if stack:
             stack[-1].children.append(node)
@@ -902,12 +905,18 @@ def apply_codebook(
     codes: _Node, draft: Framework, by: User, request: HttpRequest | None = None
 ) -> list[ImportRow]:
     report: list[ImportRow] = []
-    numbers = iter(range(1, 10**9))
+    numbers = iter(range(1, MAX_CODES + 1))
+
+    def number() -> int:
+        found = next(numbers, None)
+        if found is None:
+            raise _TooMany
+        return found
 
     def skip_below(node: _Node, path: str, why: str) -> None:
         for child in node.all("Code"):
             child_path = f"{path} › {_name(child) or '?'}"
-            report.append(ImportRow(next(numbers), child_path, SKIPPED, [why]))
+            report.append(ImportRow(number(), child_path, SKIPPED, [why]))
             skip_below(child, child_path, why)
 
     with transaction.atomic():
@@ -915,33 +924,32 @@ def apply_codebook(
         if draft.is_published:
             raise services.FrameworkError(_("This version has been published; start a new draft."))
         state = {kind: _KindState(model, draft) for kind, model in KIND_MODELS.items()}
-        for top in codes.all("Code"):
-            name = _name(top)
-            kind = TOP_CODES.get(_normal(name))
-            row = ImportRow(next(numbers), name or "?", SKIPPED)
-            report.append(row)
-            _check_colour(top, row)
-            if kind not in KIND_MODELS:
-                row.notes.append(_skipped_top(name, kind))
-                skip_below(top, row.path, _("Below a top code that was skipped."))
-                continue
-            row.outcome = GROUP
-            row.notes.append(_("Top code for %(kind)s.") % {"kind": group_names()[kind].lower()})
-            for child in top.all("Code"):
-                number = next(numbers)
-                if number > MAX_CODES:
-                    why = _("More than %(count)s codes: the rest is skipped.") % {
-                        "count": MAX_CODES
-                    }
-                    report.append(ImportRow(number, name, SKIPPED, [why]))
-                    break
-                child_row = state[kind].take(child, number, name)
-                report.append(child_row)
-                skip_below(
-                    child,
-                    child_row.path,
-                    _("The framework has no codes below its elements: skipped."),
+        try:
+            for top in codes.all("Code"):
+                name = _name(top)
+                kind = TOP_CODES.get(_normal(name))
+                row = ImportRow(number(), name or "?", SKIPPED)
+                report.append(row)
+                _check_colour(top, row)
+                if kind not in KIND_MODELS:
+                    row.notes.append(_skipped_top(name, kind))
+                    skip_below(top, row.path, _("Below a top code that was skipped."))
+                    continue
+                row.outcome = GROUP
+                row.notes.append(
+                    _("Top code for %(kind)s.") % {"kind": group_names()[kind].lower()}
                 )
+                for child in top.all("Code"):
+                    child_row = state[kind].take(child, number(), name)
+                    report.append(child_row)
+                    skip_below(
+                        child,
+                        child_row.path,
+                        _("The framework has no codes below its elements: skipped."),
+                    )
+        except _TooMany:
+            why = _("More than %(count)s codes: the rest is skipped.") % {"count": MAX_CODES}
+            report.append(ImportRow(MAX_CODES + 1, "…", SKIPPED, [why]))
         counts = defaultdict(int)
         for row in report:
             counts[row.outcome] += 1
@@ -956,6 +964,10 @@ def apply_codebook(
             **{outcome: counts[outcome] for outcome in (ADDED, UPDATED, MERGED, SKIPPED)},
         )
     return report
+
+
+class _TooMany(Exception):
+    pass
 
 
 def _name(node: _Node) -> str:

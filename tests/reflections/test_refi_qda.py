@@ -497,6 +497,18 @@ UNREADABLE = [
 ]
 
 
+def test_a_file_with_too_many_or_too_deep_codes_is_bounded(world, framework):
+    draft = services.start_draft(world.circle, world.researcher)
+    many = "".join(f'<Code name="Rol {n}" isCodable="true"/>' for n in range(2_100))
+    xml = f'<CodeBook><Codes><Code name="Rollen" isCodable="false">{many}</Code></Codes></CodeBook>'
+    report = refi_qda.import_qdc(xml.encode(), draft, world.researcher)
+    assert len(report) == refi_qda.MAX_CODES + 1 and report[-1].outcome == "skipped"
+    assert draft.roles.count() == 5 + refi_qda.MAX_CODES - 1
+    deep = "<Code name='x' isCodable='true'>" * 60 + "</Code>" * 60
+    with pytest.raises(refi_qda.QdcError):
+        refi_qda.read_codebook(f"<CodeBook><Codes>{deep}</Codes></CodeBook>".encode())
+
+
 @pytest.mark.parametrize(("content", "says"), UNREADABLE)
 def test_a_file_that_cannot_be_read_says_why(content, says):
     with translation.override("en"), pytest.raises(refi_qda.QdcError) as refused:
