@@ -23,6 +23,7 @@ The schema, for the tests: reflections/schemas/refi-qda/Project.xsd.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 import tempfile
@@ -38,7 +39,7 @@ from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -70,6 +71,7 @@ SCHEMA = Path(__file__).resolve().parent / "schemas" / "refi-qda" / "Project.xsd
 # GUIDs are uuid5 of this namespace and "<circle>/<kind>/<id>": the same row gets the same GUID
 # in every export, so a QDA package that imports a later export recognises what it had.
 NAMESPACE = uuid.UUID("5d0c3a3e-8f0e-5b57-9a51-6c1c7e1b4a10")
+_NAMESPACE = NAMESPACE.bytes
 
 # Reflections read (and their passages fetched) per round trip.
 CHUNK = 500
@@ -82,8 +84,14 @@ MAX_DEPTH = 50
 
 
 def guid(circle: Circle | int, kind: str, ident: Any) -> str:
+    """uuid.uuid5(NAMESPACE, "<circle>/<kind>/<ident>") as a string, computed directly (the
+    export makes one per source, selection, coding and note)."""
     circle_id = circle if isinstance(circle, int) else circle.pk
-    return str(uuid.uuid5(NAMESPACE, f"{circle_id}/{kind}/{ident}"))
+    digest = bytearray(hashlib.sha1(_NAMESPACE + f"{circle_id}/{kind}/{ident}".encode()).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 # --- XML, written by hand but never from unescaped text ---
@@ -117,7 +125,9 @@ def _text_element(name: str, text: str) -> str:
 def _datetime(value) -> str | None:
     if value is None:
         return None
-    return value.astimezone(datetime.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not datetime.UTC:
+        value = value.astimezone(datetime.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- The plain text of a source ---
@@ -133,28 +143,26 @@ def source_text(content: dict[str, Any]) -> tuple[str, dict[str, int]]:
     line and its text, a blank line between them; canonical (NFC, "\\n"). Returns the text and
     where each field's text begins in it (in code points), for the fields that are there: a
     passage (field, start, end) is at offsets[field] + start … offsets[field] + end."""
-    title = canonical(content.get("title") or "")
-    parts, offsets, position = [title], {"title": 0}, len(title)
-    for name in TEXT_FIELDS:
-        if name == "title":
-            continue
-        text = canonical(content.get(name) or "")
+    texts = tuple(canonical(content.get(name) or "") for name in TEXT_FIELDS)
+    return _layout(texts, field_headings())
+
+
+def field_headings() -> tuple[str, ...]:
+    return tuple(field_heading(name) for name in TEXT_FIELDS)
+
+
+def _layout(texts: tuple[str, ...], headings: tuple[str, ...]) -> tuple[str, dict[str, int]]:
+    """source_text for canonical texts in the order of TEXT_FIELDS (the title first)."""
+    title = texts[0]
+    parts, offsets, position = [title], {TEXT_FIELDS[0]: 0}, len(title)
+    for name, heading, text in zip(TEXT_FIELDS[1:], headings[1:], texts[1:], strict=True):
         if not text:
             continue
-        heading = field_heading(name)
         position += 2 + len(heading) + 1  # the blank line, the heading and its line break
         offsets[name] = position
         parts.append(f"{heading}\n{text}")
         position += len(text)
     return "\n\n".join(parts), offsets
-
-
-def current_content(reflection: Reflection) -> dict[str, str]:
-    return {name: canonical(getattr(reflection, name)) for name in TEXT_FIELDS}
-
-
-def _text_key(content: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(canonical(content.get(name) or "") for name in TEXT_FIELDS)
 
 
 # --- The code tree ---
@@ -316,6 +324,18 @@ def exported_reflections(circle: Circle, user: User):
     )
 
 
+EXPORT_COLUMNS = (
+    "pk",
+    *TEXT_FIELDS,
+    "municipality_name",
+    "case_date",
+    "consent",
+    "exemplary",
+    "submitted_at",
+    "updated_at",
+)
+
+
 class _Sink:
     """Where the zip is written: kept until the response takes it (`drain`). Not seekable, so
     zipfile writes each entry with a data descriptor and never goes back."""
@@ -374,7 +394,12 @@ def qdpx_chunks(
         code_guids = _code_guids(circle, tree)
         head = _project_head(circle, user, users, tree)
         context = _Context(circle, users, code_guids, archive, stamp, sources_xml, notes_xml)
-        reflections = exported_reflections(circle, user).iterator(chunk_size=chunk)
+        reflections = (
+            exported_reflections(circle, user)
+            .annotate(municipality_name=F("municipality__name"))
+            .values_list(*EXPORT_COLUMNS, named=True)
+            .iterator(chunk_size=chunk)
+        )
         for batch in _batched(reflections, chunk):
             context.write_batch(batch, stats)
             yield sink.drain()
@@ -494,45 +519,72 @@ def _project_head(circle: Circle, user: User, users: dict[int, str], tree: list[
 class _Source:
     guid: str
     name: str
-    content: dict[str, str]
-    key: tuple[str, ...]
+    texts: tuple[str, ...]  # canonical, in the order of TEXT_FIELDS
     revisions: set[int] = field(default_factory=set)
     passages: list = field(default_factory=list)
 
 
+def _attr(value: str) -> str:
+    return quoteattr(_clean(value))
+
+
+def _when(attribute: str, value) -> str:
+    return f' {attribute}="{_datetime(value)}"' if value is not None else ""
+
+
 class _Context:
-    """One export's running state: what it has written and the lookups it writes with."""
+    """One export's running state: what it has written and the lookups it writes with. The
+    XML of a source is put together from strings: names, texts and memos through `escape` and
+    `quoteattr`; GUIDs, numbers and dates, which are ours, as they are."""
 
     def __init__(self, circle, users, code_guids, archive, stamp, sources_xml, notes_xml):
         self.circle = circle
-        self.users = users
+        self.users = {pk: guid(circle, "user", pk) for pk in users}
         self.code_guids = code_guids
         self.archive = archive
         self.stamp = stamp
         self.sources_xml = sources_xml
         self.notes_xml = notes_xml
         self.reflections = self.sources = self.notes = 0
-        self.variable = {key: guid(circle, "variable", key) for key, _kind in VARIABLES}
-        self.consent = dict(Reflection.Consent.choices)
+        self.headings = field_headings()
+        self.version_label = _("%(title)s (version %(number)s)")
+        self.memo_label = _("Memo: %(title)s")
+        self.no_title = _("(no title)")
+        self.municipalities: dict[str, str] = {}
+
+        def variable(key: str, element: str) -> str:
+            target = guid(circle, "variable", key)
+            return f'<VariableValue><VariableRef targetGUID="{target}"/><{element}>'
+
+        self.var_municipality = variable("municipality", "TextValue")
+        self.var_case_date = variable("case_date", "DateValue")
+        self.var_exemplary = variable("exemplary", "BooleanValue")
+        consent = variable("consent", "TextValue")
+        self.consent = {
+            value: f"{consent}{escape(str(label))}</TextValue></VariableValue>"
+            for value, label in Reflection.Consent.choices
+        }
 
     def g(self, kind: str, ident: Any) -> str:
         return guid(self.circle, kind, ident)
 
-    def user(self, pk: int) -> str | None:
-        return self.g("user", pk) if pk in self.users else None
+    def user(self, pk: int) -> str:
+        """The creatingUser attribute for a coder (none for one not in Users)."""
+        found = self.users.get(pk)
+        return f' creatingUser="{found}"' if found else ""
 
-    def write_batch(self, batch: list[Reflection], stats: ExportStats) -> None:
+    def write_batch(self, batch: list, stats: ExportStats) -> None:
         ids = [reflection.pk for reflection in batch]
         passages = Passage.objects.filter(reflection_id__in=ids).order_by(
             "reflection_id", "revision_id", "field", "start", "pk"
         )
         revisions = defaultdict(list)
-        for revision in (
+        for row in (
             Revision.objects.filter(pk__in=passages.values("revision_id"))
             .order_by("reflection_id", "number")
-            .only("pk", "reflection_id", "number", "content")
+            .values_list("pk", "reflection_id", "number", "content")
         ):
-            revisions[revision.reflection_id].append(revision)
+            revisions[row[1]].append(row)
         codes = defaultdict(list)
         for pk, passage_id, key in _code_rows(ids):
             codes[passage_id].append((pk, key))
@@ -551,147 +603,112 @@ class _Context:
             by_reflection[row[1]].append(row)
         for reflection in batch:
             self.reflections += 1
-            for source in self._sources(reflection, revisions[reflection.pk]):
-                for row in by_reflection[reflection.pk]:
-                    if row[2] in source.revisions:
-                        source.passages.append(row)
+            coded = by_reflection.get(reflection.pk, ())
+            for source in self._sources(reflection, revisions.get(reflection.pk, ())):
+                source.passages = [row for row in coded if row[2] in source.revisions]
                 self._write_source(reflection, source, codes, stats)
 
-    def _sources(self, reflection: Reflection, revisions: list[Revision]) -> list[_Source]:
+    def _sources(self, reflection, revisions) -> list[_Source]:
         """The current text, and each coded revision whose text differs from it (and from the
         ones before it) as a source of its own."""
-        content = current_content(reflection)
-        current = _Source(
-            self.g("source", reflection.pk), content["title"], content, _text_key(content)
-        )
-        sources = [current]
-        for revision in revisions:
-            key = _text_key(revision.content)
-            same = next((source for source in sources if source.key == key), None)
+        texts = tuple(canonical(getattr(reflection, name)) for name in TEXT_FIELDS)
+        sources = [_Source(self.g("source", reflection.pk), texts[0], texts)]
+        for pk, _reflection, number, content in revisions:
+            texts = tuple(canonical(content.get(name) or "") for name in TEXT_FIELDS)
+            same = next((source for source in sources if source.texts == texts), None)
             if same is None:
-                revised = {
-                    name: canonical(revision.content.get(name) or "") for name in TEXT_FIELDS
-                }
-                same = _Source(
-                    self.g("source", f"{reflection.pk}/revision/{revision.pk}"),
-                    _("%(title)s (version %(number)s)")
-                    % {"title": revised["title"], "number": revision.number},
-                    revised,
-                    key,
-                )
+                name = self.version_label % {"title": texts[0], "number": number}
+                same = _Source(self.g("source", f"{reflection.pk}/revision/{pk}"), name, texts)
                 sources.append(same)
-            same.revisions.add(revision.pk)
+            same.revisions.add(pk)
         return sources
 
     def _write_source(self, reflection, source: _Source, codes, stats: ExportStats) -> None:
-        text, offsets = source_text(source.content)
+        text, offsets = _layout(source.texts, self.headings)
         path = f"{source.guid}.txt"
         info = zipfile.ZipInfo(f"sources/{path}", self.stamp)
         info.compress_type = zipfile.ZIP_DEFLATED
         self.archive.writestr(info, text.encode("utf-8"))
-        out = []
-        out.append(
-            _start(
-                "TextSource",
-                guid=source.guid,
-                name=source.name or _("(no title)"),
-                plainTextPath=f"internal://{path}",
-                creationDateTime=_datetime(reflection.submitted_at),
-                modifiedDateTime=_datetime(reflection.updated_at),
-            )
-        )
+        out = [
+            f'<TextSource guid="{source.guid}" name={_attr(source.name or self.no_title)}'
+            f' plainTextPath="internal://{path}"'
+            f"{_when('creationDateTime', reflection.submitted_at)}"
+            f"{_when('modifiedDateTime', reflection.updated_at)}>"
+        ]
         whole = []
+        lengths = dict(zip(TEXT_FIELDS, map(len, source.texts), strict=True))
         for pk, _reflection, _revision, coder, name, start, end, memo, created in source.passages:
             if not name:
                 whole.append((pk, coder, memo, created))
                 continue
-            length = len(source.content.get(name) or "")
-            if name not in offsets or not (0 <= start < end <= length):
+            if name not in offsets or not (0 <= start < end <= lengths[name]):
                 continue  # not a stretch of this text (cannot happen through the services)
             at = offsets[name]
             out.append(
-                _start(
-                    "PlainTextSelection",
-                    guid=self.g("passage", pk),
-                    name=_short(text[at + start : at + end], 60),
-                    startPosition=at + start,
-                    endPosition=at + end,
-                    creatingUser=self.user(coder),
-                    creationDateTime=_datetime(created),
-                )
+                f'<PlainTextSelection guid="{self.g("passage", pk)}"'
+                f" name={_attr(_short(text[at + start : at + end], 60))}"
+                f' startPosition="{at + start}" endPosition="{at + end}"'
+                f"{self.user(coder)}{_when('creationDateTime', created)}>"
             )
             stats.selections += 1
-            out.extend(self._codings(codes[pk], coder, created, stats))
+            self._codings(out, codes.get(pk, ()), coder, created, stats)
             if memo:
                 out.append(self._note(pk, coder, memo, created, source.name))
             out.append("</PlainTextSelection>")
         for pk, coder, _memo, created in whole:
-            out.extend(self._codings(codes[pk], coder, created, stats))
+            self._codings(out, codes.get(pk, ()), coder, created, stats)
         for pk, coder, memo, created in whole:
             if memo:
                 out.append(self._note(pk, coder, memo, created, source.name))
-        out.extend(self._variables(reflection))
+        self._variables(out, reflection)
         out.append("</TextSource>")
         self.sources_xml.write("".join(out).encode("utf-8"))
         self.sources += 1
         stats.sources += 1
 
-    def _codings(self, rows, coder, created, stats) -> Iterator[str]:
+    def _codings(self, out: list[str], rows, coder, created, stats) -> None:
+        by = self.user(coder) + _when("creationDateTime", created)
         for pk, key in rows:
             target = self.code_guids.get(key)
             if target is None:  # a code made after the codebook was written
                 continue
             stats.codings += 1
-            yield _start(
-                "Coding",
-                guid=self.g("coding", pk),
-                creatingUser=self.user(coder),
-                creationDateTime=_datetime(created),
+            out.append(
+                f'<Coding guid="{self.g("coding", pk)}"{by}>'
+                f'<CodeRef targetGUID="{target}"/></Coding>'
             )
-            yield _start("CodeRef", empty=True, targetGUID=target)
-            yield "</Coding>"
 
     def _note(self, passage: int, coder: int, memo: str, created, title: str) -> str:
         """The memo as a note (written to the notes at the end); returns its NoteRef."""
         note = self.g("note", passage)
+        name = self.memo_label % {"title": _short(title, 80)}
         self.notes_xml.write(
             (
-                _start(
-                    "Note",
-                    guid=note,
-                    name=_("Memo: %(title)s") % {"title": _short(title, 80)},
-                    creatingUser=self.user(coder),
-                    creationDateTime=_datetime(created),
-                )
-                + _text_element("PlainTextContent", memo)
-                + "</Note>"
-            ).encode("utf-8")
+                f'<Note guid="{note}" name={_attr(name)}{self.user(coder)}'
+                f"{_when('creationDateTime', created)}>"
+                f"{_text_element('PlainTextContent', memo)}</Note>"
+            ).encode()
         )
         self.notes += 1
-        return _start("NoteRef", empty=True, targetGUID=note)
+        return f'<NoteRef targetGUID="{note}"/>'
 
-    def _variables(self, reflection: Reflection) -> Iterator[str]:
-        values = [
-            (
-                "municipality",
-                "TextValue",
-                reflection.municipality.name if reflection.municipality else None,
-            ),
-            (
-                "case_date",
-                "DateValue",
-                reflection.case_date.isoformat() if reflection.case_date else None,
-            ),
-            ("consent", "TextValue", str(self.consent.get(reflection.consent, reflection.consent))),
-            ("exemplary", "BooleanValue", "true" if reflection.exemplary else "false"),
-        ]
-        for key, element, value in values:
-            if value is None:
-                continue
-            yield "<VariableValue>"
-            yield _start("VariableRef", empty=True, targetGUID=self.variable[key])
-            yield _text_element(element, value)
-            yield "</VariableValue>"
+    def _variables(self, out: list[str], reflection) -> None:
+        name = reflection.municipality_name
+        if name:
+            municipality = self.municipalities.get(name)
+            if municipality is None:
+                municipality = self.municipalities[name] = (
+                    f"{self.var_municipality}{escape(_clean(name))}</TextValue></VariableValue>"
+                )
+            out.append(municipality)
+        if reflection.case_date:
+            day = reflection.case_date.isoformat()
+            out.append(f"{self.var_case_date}{day}</DateValue></VariableValue>")
+        consent = self.consent.get(reflection.consent)
+        if consent:
+            out.append(consent)
+        exemplary = "true" if reflection.exemplary else "false"
+        out.append(f"{self.var_exemplary}{exemplary}</BooleanValue></VariableValue>")
 
 
 def _code_rows(reflection_ids: list[int]) -> Iterator[tuple[int, int, str]]:

@@ -12,6 +12,7 @@ validates it as the `CodeBook` of a minimal `<Project name="…">`.
 """
 
 import io
+import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -303,6 +304,12 @@ def all_keys(circle):
     keys |= {f"question:{number}" for number in numbers}
     free = FreeCode.objects.filter(circle=circle).values_list("pk", flat=True)
     return keys | {f"free:{pk}" for pk in free}
+
+
+def test_guids_are_uuid5_of_the_namespace_circle_kind_and_id():
+    for ident in (1, "12/revision/7", "role:faciliteren", "ideeën"):
+        expected = uuid.uuid5(refi_qda.NAMESPACE, f"3/code/{ident}")
+        assert refi_qda.guid(3, "code", ident) == str(expected)
 
 
 def test_guids_stay_the_same_from_one_export_to_the_next(world, coded):
