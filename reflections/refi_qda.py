@@ -26,10 +26,12 @@ import datetime
 import hashlib
 import io
 import re
+import struct
 import tempfile
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -336,9 +338,158 @@ EXPORT_COLUMNS = (
 )
 
 
+class ZipTooLarge(Exception):
+    """The archive would pass 4 GiB, which this writer does not do (ZIP64 offsets)."""
+
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_DESCRIPTOR = struct.Struct("<4sLLL")
+_END = struct.Struct("<4s4H2LH")
+_END64 = struct.Struct("<4sQ2H2L4Q")
+_LOCATOR64 = struct.Struct("<4sLQL")
+_LIMIT = 0xFFFFFFFF
+
+
+class _ZipStream:
+    """A zip written forward only into `sink`, for a streamed response. zipfile would keep an
+    object per entry until the end (a few hundred bytes each: tens of megabytes for 100,000
+    sources); here each entry's central-directory record is written at once to a temporary
+    file (memory up to SPOOL, then disk), so memory stays flat whatever the number of entries.
+    Entries are deflated; more than 65,535 entries get the ZIP64 end records; an archive
+    beyond 4 GiB is refused (ZipTooLarge) rather than written wrong."""
+
+    def __init__(self, sink, stamp: tuple):
+        self.sink = sink
+        self.offset = 0
+        self.count = 0
+        self.central = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - close()
+        year, month, day, hour, minute, second = stamp
+        self.time = (hour << 11) | (minute << 5) | (second // 2)
+        self.date = ((max(year, 1980) - 1980) << 9) | (month << 5) | day
+
+    def _write(self, data: bytes) -> None:
+        self.sink.write(data)
+        self.offset += len(data)
+        if self.offset > _LIMIT:
+            raise ZipTooLarge
+
+    def _record(self, name: bytes, flags: int, crc: int, size: int, raw: int, at: int) -> None:
+        self.central.write(
+            _CENTRAL.pack(
+                b"PK\x01\x02",
+                20,
+                3,
+                20,
+                0,
+                flags,
+                zipfile.ZIP_DEFLATED,
+                self.time,
+                self.date,
+                crc,
+                size,
+                raw,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                at,
+            )
+            + name
+        )
+        self.count += 1
+
+    def add(self, name: str, data: bytes) -> None:
+        """One whole entry (its sizes and checksum in the local header)."""
+        encoded, at = name.encode("ascii"), self.offset
+        crc, packed = zlib.crc32(data), zlib.compress(data, 6, -15)
+        self._write(
+            _LOCAL.pack(
+                b"PK\x03\x04",
+                20,
+                0,
+                0,
+                zipfile.ZIP_DEFLATED,
+                self.time,
+                self.date,
+                crc,
+                len(packed),
+                len(data),
+                len(encoded),
+                0,
+            )
+            + encoded
+        )
+        self._write(packed)
+        self._record(encoded, 0, crc, len(packed), len(data), at)
+
+    def stream(self, name: str) -> _ZipEntry:
+        """An entry written in pieces (its sizes and checksum in a data descriptor after it)."""
+        encoded, at = name.encode("ascii"), self.offset
+        self._write(
+            _LOCAL.pack(
+                b"PK\x03\x04",
+                20,
+                0,
+                0x08,
+                zipfile.ZIP_DEFLATED,
+                self.time,
+                self.date,
+                0,
+                0,
+                0,
+                len(encoded),
+                0,
+            )
+            + encoded
+        )
+        return _ZipEntry(self, encoded, at)
+
+    def close(self) -> None:
+        """The central directory and the end records."""
+        start = self.offset
+        self.central.seek(0)
+        while block := self.central.read(1024 * 1024):
+            self._write(block)
+        size = self.offset - start
+        self.central.close()
+        if self.count > 0xFFFF:
+            at = self.offset
+            self._write(
+                _END64.pack(b"PK\x06\x06", 44, 45, 45, 0, 0, self.count, self.count, size, start)
+            )
+            self._write(_LOCATOR64.pack(b"PK\x06\x07", 0, at, 1))
+        entries = min(self.count, 0xFFFF)
+        self._write(_END.pack(b"PK\x05\x06", 0, 0, entries, entries, size, start, 0))
+
+
+class _ZipEntry:
+    def __init__(self, archive: _ZipStream, name: bytes, at: int):
+        self.archive, self.name, self.at = archive, name, at
+        self.crc = self.raw = self.size = 0
+        self.compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+
+    def write(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.raw += len(data)
+        packed = self.compressor.compress(data)
+        self.size += len(packed)
+        self.archive._write(packed)
+
+    def close(self) -> None:
+        packed = self.compressor.flush()
+        self.size += len(packed)
+        self.archive._write(packed)
+        if self.raw > _LIMIT:
+            raise ZipTooLarge
+        self.archive._write(_DESCRIPTOR.pack(b"PK\x07\x08", self.crc, self.size, self.raw))
+        self.archive._record(self.name, 0x08, self.crc, self.size, self.raw, self.at)
+
+
 class _Sink:
-    """Where the zip is written: kept until the response takes it (`drain`). Not seekable, so
-    zipfile writes each entry with a data descriptor and never goes back."""
+    """Where the zip is written: kept until the response takes it (`drain`)."""
 
     def __init__(self):
         self.chunks: list[bytes] = []
@@ -384,8 +535,8 @@ def qdpx_chunks(
     reflections, whatever they hold."""
     stats = stats if stats is not None else ExportStats()
     sink = _Sink()
-    archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)
     stamp = timezone.localtime().timetuple()[:6]
+    archive = _ZipStream(sink, stamp)
     sources_xml = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - closed below
     notes_xml = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115
     try:
@@ -393,7 +544,7 @@ def qdpx_chunks(
         tree = code_tree(circle)
         code_guids = _code_guids(circle, tree)
         head = _project_head(circle, user, users, tree)
-        context = _Context(circle, users, code_guids, archive, stamp, sources_xml, notes_xml)
+        context = _Context(circle, users, code_guids, archive, sources_xml, notes_xml)
         reflections = (
             exported_reflections(circle, user)
             .annotate(municipality_name=F("municipality__name"))
@@ -408,8 +559,6 @@ def qdpx_chunks(
         if context.notes:
             tail += b"<Notes>"
         end = ("</Notes>" if context.notes else "") + "</Project>\n"
-        info = zipfile.ZipInfo("project.qde", stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
         opening = b"<Sources>" if context.sources else b""
         pieces: list[bytes | IO[bytes]] = [
             head,
@@ -419,23 +568,22 @@ def qdpx_chunks(
             notes_xml,
             end.encode(),
         ]
-        info.file_size = sum(
-            piece.tell() if not isinstance(piece, bytes) else len(piece) for piece in pieces
-        )
-        with archive.open(info, "w") as entry:
-            for piece in pieces:
-                if isinstance(piece, bytes):
-                    entry.write(piece)
-                    continue
-                piece.seek(0)
-                while block := piece.read(1024 * 1024):
-                    entry.write(block)
-                    yield sink.drain()
+        entry = archive.stream("project.qde")
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                entry.write(piece)
+                continue
+            piece.seek(0)
+            while block := piece.read(1024 * 1024):
+                entry.write(block)
+                yield sink.drain()
+        entry.close()
         archive.close()
         yield sink.drain()
     finally:
         sources_xml.close()
         notes_xml.close()
+        archive.central.close()
 
 
 def project_qdpx(circle: Circle, user: User, stream: IO[bytes]) -> ExportStats:
@@ -537,12 +685,11 @@ class _Context:
     XML of a source is put together from strings: names, texts and memos through `escape` and
     `quoteattr`; GUIDs, numbers and dates, which are ours, as they are."""
 
-    def __init__(self, circle, users, code_guids, archive, stamp, sources_xml, notes_xml):
+    def __init__(self, circle, users, code_guids, archive, sources_xml, notes_xml):
         self.circle = circle
         self.users = {pk: guid(circle, "user", pk) for pk in users}
         self.code_guids = code_guids
         self.archive = archive
-        self.stamp = stamp
         self.sources_xml = sources_xml
         self.notes_xml = notes_xml
         self.reflections = self.sources = self.notes = 0
@@ -626,9 +773,7 @@ class _Context:
     def _write_source(self, reflection, source: _Source, codes, stats: ExportStats) -> None:
         text, offsets = _layout(source.texts, self.headings)
         path = f"{source.guid}.txt"
-        info = zipfile.ZipInfo(f"sources/{path}", self.stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        self.archive.writestr(info, text.encode("utf-8"))
+        self.archive.add(f"sources/{path}", text.encode())
         out = [
             f'<TextSource guid="{source.guid}" name={_attr(source.name or self.no_title)}'
             f' plainTextPath="internal://{path}"'

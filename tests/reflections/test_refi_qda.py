@@ -306,6 +306,26 @@ def all_keys(circle):
     return keys | {f"free:{pk}" for pk in free}
 
 
+def test_the_zip_writer_keeps_more_than_65535_entries_readable():
+    """The forward-only writer: whole entries, a streamed one, and ZIP64 end records for more
+    entries than a plain zip can count."""
+    sink = io.BytesIO()
+    archive = refi_qda._ZipStream(sink, (2026, 12, 1, 21, 30, 0))
+    for n in range(70_000):
+        archive.add(f"sources/{n}.txt", f"tekst {n} ideeën 🌳".encode())
+    entry = archive.stream("project.qde")
+    for _n in range(3):
+        entry.write(b"<Project/>" * 10_000)
+    entry.close()
+    archive.close()
+    read = zipfile.ZipFile(io.BytesIO(sink.getvalue()))
+    assert len(read.infolist()) == 70_001
+    assert read.read("sources/69999.txt").decode() == "tekst 69999 ideeën 🌳"
+    assert read.read("project.qde") == b"<Project/>" * 30_000
+    assert read.getinfo("sources/5.txt").date_time == (2026, 12, 1, 21, 30, 0)
+    assert read.testzip() is None
+
+
 def test_guids_are_uuid5_of_the_namespace_circle_kind_and_id():
     for ident in (1, "12/revision/7", "role:faciliteren", "ideeën"):
         expected = uuid.uuid5(refi_qda.NAMESPACE, f"3/code/{ident}")
