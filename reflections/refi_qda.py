@@ -531,8 +531,9 @@ def qdpx_chunks(
     circle: Circle, user: User, stats: ExportStats | None = None, chunk: int = CHUNK
 ) -> Iterator[bytes]:
     """The `.qdpx` of the circle as the person may see it, in pieces (for a streamed
-    response). Queries: eight before the first reflection, then four per chunk of `chunk`
-    reflections, whatever they hold."""
+    response). Queries: eight before the first reflection, then per chunk of `chunk`
+    reflections one for their passages and, if there are any, two more (their revisions and
+    codes), whatever the chunk holds."""
     stats = stats if stats is not None else ExportStats()
     sink = _Sink()
     stamp = timezone.localtime().timetuple()[:6]
@@ -721,33 +722,45 @@ class _Context:
         return f' creatingUser="{found}"' if found else ""
 
     def write_batch(self, batch: list, stats: ExportStats) -> None:
-        ids = [reflection.pk for reflection in batch]
-        passages = Passage.objects.filter(reflection_id__in=ids).order_by(
-            "reflection_id", "revision_id", "field", "start", "pk"
-        )
-        revisions = defaultdict(list)
-        for row in (
-            Revision.objects.filter(pk__in=passages.values("revision_id"))
-            .order_by("reflection_id", "number")
-            .values_list("pk", "reflection_id", "number", "content")
-        ):
-            revisions[row[1]].append(row)
-        codes = defaultdict(list)
-        for pk, passage_id, key in _code_rows(ids):
-            codes[passage_id].append((pk, key))
+        """Write a chunk of reflections (ordered by pk) with their passages. The passages and
+        their codes are fetched for the chunk's range of primary keys (a short query, where a
+        list of 500 ids made the query slow to build) and kept only for the chunk's own
+        reflections: those of a reflection in between that the person may not see are dropped
+        here, never written. The coded revisions are fetched only when there are passages."""
+        ids = {reflection.pk for reflection in batch}
+        span = (batch[0].pk, batch[-1].pk)
         by_reflection = defaultdict(list)
-        for row in passages.values_list(
-            "pk",
-            "reflection_id",
-            "revision_id",
-            "coder_id",
-            "field",
-            "start",
-            "end",
-            "memo",
-            "created_at",
+        for row in (
+            Passage.objects.filter(reflection_id__gte=span[0], reflection_id__lte=span[1])
+            .order_by("reflection_id", "revision_id", "field", "start", "pk")
+            .values_list(
+                "pk",
+                "reflection_id",
+                "revision_id",
+                "coder_id",
+                "field",
+                "start",
+                "end",
+                "memo",
+                "created_at",
+            )
         ):
-            by_reflection[row[1]].append(row)
+            if row[1] in ids:
+                by_reflection[row[1]].append(row)
+        revisions = defaultdict(list)
+        codes = defaultdict(list)
+        if by_reflection:
+            needed = {row[2] for rows in by_reflection.values() for row in rows}
+            for row in (
+                Revision.objects.filter(pk__in=needed)
+                .order_by("reflection_id", "number")
+                .values_list("pk", "reflection_id", "number", "content")
+            ):
+                revisions[row[1]].append(row)
+            kept = {row[0] for rows in by_reflection.values() for row in rows}
+            for pk, passage_id, key in _code_rows(span):
+                if passage_id in kept:
+                    codes[passage_id].append((pk, key))
         for reflection in batch:
             self.reflections += 1
             coded = by_reflection.get(reflection.pk, ())
@@ -856,10 +869,13 @@ class _Context:
         out.append(f"{self.var_exemplary}{exemplary}</BooleanValue></VariableValue>")
 
 
-def _code_rows(reflection_ids: list[int]) -> Iterator[tuple[int, int, str]]:
-    """(pk, passage, key) of every code on the reflections' passages: one query."""
+def _code_rows(span: tuple[int, int]) -> Iterator[tuple[int, int, str]]:
+    """(pk, passage, key) of every code on the passages of the reflections with a primary key
+    in the span: one query."""
     rows = (
-        PassageCode.objects.filter(passage__reflection_id__in=reflection_ids)
+        PassageCode.objects.filter(
+            passage__reflection_id__gte=span[0], passage__reflection_id__lte=span[1]
+        )
         .order_by("pk")
         .values_list(
             "pk",

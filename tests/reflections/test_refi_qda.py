@@ -353,11 +353,16 @@ def test_the_export_holds_only_what_the_researcher_may_see_now(world, framework,
     code(world, shared, "situation", "ideeën", ["role:faciliteren"])
     private = services.set_visibility(private, "researchers", by=world.participant)
     code(world, private, "situation", "ideeën", ["role:sturen"], memo="Geheime notitie")
-    # The author takes it back before the export: the coded reflection and its memo are gone.
+    # The author takes it back before the export: the coded reflection and its memo are gone,
+    # also when it lies between two that are exported (the chunk's passages are fetched by range).
     services.set_visibility(private, "private", by=world.participant)
+    later = reflection_of(world, framework, title="Later gedeeld")
+    code(world, later, "lesson", "Eerder loslaten", ["role:loslaten"])
+    assert shared.pk < private.pk < later.pk
     root = project(export(world))
     names = {s.get("name") for s in root.iterfind("q:Sources/q:TextSource", NS)}
-    assert names == {"Gedeeld met de onderzoekers"}
+    assert names == {"Gedeeld met de onderzoekers", "Later gedeeld"}
+    assert len(list(root.iter(f"{{{refi_qda.PROJECT_NS}}}PlainTextSelection"))) == 2
     xml = ET.tostring(root, encoding="unicode")
     assert "Geheime notitie" not in xml and "Nog een concept" not in xml
     assert "In een andere kring" not in xml
@@ -393,7 +398,7 @@ def test_queries_do_not_grow_with_the_rows(world, framework, questions, django_a
 
 # The users, five for the code tree, the researcher's memberships (for `visible_to`), the
 # reflections (a server-side cursor: its fetches are not queries of their own); per chunk its
-# passages' revisions, their codes and the passages.
+# passages and, as there are some, their revisions and their codes.
 QUERIES = 1 + 5 + 1 + 1 + 3
 
 
