@@ -13,9 +13,10 @@ Positions are what the standard says they are: characters (Unicode code points) 
 text of the source. `source_text` lays a reflection out as that text; a passage's offsets into
 its field become offsets into the source by adding where the field begins. The export is
 streamed: reflections are read in chunks (a fixed number of queries per chunk, none per row),
-each source text goes into the zip as it comes, and the XML is written to a temporary file
-(memory up to a few megabytes, then disk) that becomes `project.qde` at the end. See
-docs/export-format.md, "REFI-QDA (.qdpx, .qdc)".
+each source text goes into the zip as it comes (a forward-only zip writer whose central
+directory waits in a temporary file), and the XML is written to a temporary file (memory up to
+a few megabytes, then disk) that becomes `project.qde` at the end. See docs/export-format.md,
+"REFI-QDA (.qdpx, .qdc)".
 
 The schema, for the tests: reflections/schemas/refi-qda/Project.xsd.
 """
