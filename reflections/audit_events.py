@@ -184,6 +184,18 @@ def framework_published(event: AuditEvent) -> str:
     return _("Framework version %(number)s published") % {"number": event.data.get("number", "?")}
 
 
+def codebook_imported(event: AuditEvent) -> str:
+    return _(
+        "Codebook imported into the draft of framework version %(number)s: %(added)s added, "
+        "%(updated)s updated, %(skipped)s skipped"
+    ) % {
+        "number": event.data.get("number", "?"),
+        "added": event.data.get("added", 0),
+        "updated": event.data.get("updated", 0),
+        "skipped": event.data.get("skipped", 0),
+    }
+
+
 def register_framework() -> None:
     describe_event(
         "framework.installed",
@@ -207,6 +219,12 @@ def register_framework() -> None:
         "framework.published",
         framework_published,
         label=gettext_lazy("Framework version published"),
+        group=FRAMEWORK,
+    )
+    describe_event(
+        "framework.codebook_imported",
+        codebook_imported,
+        label=gettext_lazy("Codebook imported into the framework draft"),
         group=FRAMEWORK,
     )
 

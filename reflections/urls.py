@@ -6,6 +6,7 @@ from reflections import (
     coding_views,
     export_views,
     framework_views,
+    qda_views,
     search_views,
     views,
 )
@@ -75,5 +76,21 @@ urlpatterns = [
         r"^(?P<slug>[-a-zA-Z0-9_]+)/werkbank/export/reflecties\.(?P<format>csv|json)$",
         export_views.export_download,
         name="export_download",
+    ),
+    # --- workbench: qda ---
+    path(
+        "<slug:slug>/werkbank/export/project.qdpx",
+        qda_views.export_qdpx,
+        name="export_qdpx",
+    ),
+    path(
+        "<slug:slug>/werkbank/export/codeboek.qdc",
+        qda_views.export_qdc,
+        name="export_qdc",
+    ),
+    path(
+        "<slug:slug>/kader/concept/importeren/",
+        qda_views.framework_import,
+        name="framework_import",
     ),
 ]

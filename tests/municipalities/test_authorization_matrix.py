@@ -354,6 +354,12 @@ EXPECTED: dict[str, Case] = {
         lambda w: {"slug": w.circle.slug, "format": "csv"},
         data={"variant": "named"},
     ),
+    # --- workbench: qda ---
+    # Exchange with qualitative-analysis software: researchers download the circle as a
+    # REFI-QDA project and its codebook, and import a codebook into the framework draft.
+    "reflections:export_qdpx": Case(only("researcher"), circle),
+    "reflections:export_qdc": Case(only("researcher"), circle),
+    "reflections:framework_import": Case(only("researcher"), circle),
 }
 
 SAMPLE_VALUES = {
