@@ -143,8 +143,19 @@ def main() -> None:
                 f"seed_demo --reflections {args.reflections}: {time.perf_counter() - started:.0f} s"
             )
             circle = Circle.objects.get(slug="ambtelijk-vakmanschap")
+        # Researchers have coded every tenth reflection (bench/refi_qda.py does it in bulk), so
+        # the code filter, the analysis and the .qdpx have passages to go through.
+        from refi_qda import code_some
+
+        code_some(circle, User.objects.get(email="onderzoeker@example.org"), every=10)
         total = Reflection.objects.filter(circle=circle).count()
-        print(f"{total} reflections in the circle; {args.runs} runs per page\n")
+        from reflections.models import Passage
+
+        passages = Passage.objects.filter(reflection__circle=circle).count()
+        print(
+            f"{total} reflections in the circle, {passages} coded passages; "
+            f"{args.runs} runs per page\n"
+        )
 
         people = {
             "researcher": User.objects.get(email="onderzoeker@example.org"),
@@ -155,6 +166,7 @@ def main() -> None:
         )[0]
         search = reverse("reflections:search", args=[circle.slug])
         filters = {"role": "faciliteren", "municipality": municipality}
+        coded = {"code": "role:faciliteren"}
         for label, user in people.items():
             client = Client()
             client.force_login(user)
@@ -170,6 +182,7 @@ def main() -> None:
                 "list filtered (role + municipality)", *timed(client, search, filters, args.runs)
             )
             if label == "researcher":
+                report("list filtered by a code", *timed(client, search, coded, args.runs))
                 analysis = reverse("reflections:analysis", args=[circle.slug])
                 report("analysis page", *timed(client, analysis, {}, args.runs))
                 report("analysis page, filtered", *timed(client, analysis, filters, args.runs))
@@ -178,11 +191,16 @@ def main() -> None:
         client = Client()
         client.force_login(people["researcher"])
         print("exports (researcher, every reflection they may see):")
-        csv_url = reverse("reflections:export_download", args=[circle.slug, "csv"])
-        json_url = reverse("reflections:export_download", args=[circle.slug, "json"])
-        stream(client, csv_url, {})
-        stream(client, json_url, {})
-        stream(client, csv_url, {"variant": "pseudonymised", "key": "bench-sleutel"})
+
+        def download(format):
+            return reverse(
+                "reflections:export_download", kwargs={"slug": circle.slug, "format": format}
+            )
+
+        pseudonymised = {"variant": "pseudonymised", "export_key": "bench-sleutel-2026"}
+        stream(client, download("csv"), {"variant": "named"})
+        stream(client, download("json"), {"variant": "named"})
+        stream(client, download("csv"), pseudonymised)
         stream(client, reverse("reflections:export_qdpx", args=[circle.slug]), {})
         print("\nPostgreSQL's plan for the search 'bewoners' (the GIN index):")
         explain("bewoners", circle.pk)
