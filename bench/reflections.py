@@ -53,13 +53,19 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(client: Client, url: str, params: dict, runs: int) -> tuple[list[float], int, int]:
+def timed(
+    client: Client, url: str, params: dict, runs: int, cold: bool = False
+) -> tuple[list[float], int, int]:
     """Server times in ms over `runs` requests (after one warm-up), the query count of one
-    and the status."""
+    and the status. `cold`: the cache is emptied before each (the charts drawn anew)."""
+    from django.core.cache import cache
+
     client.get(url, params)
     times = []
     counter = QueryCounter()
     for run in range(runs):
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         if run == 0:
             with connection.execute_wrapper(counter):
@@ -185,6 +191,10 @@ def main() -> None:
                 report("list filtered by a code", *timed(client, search, coded, args.runs))
                 analysis = reverse("reflections:analysis", args=[circle.slug])
                 report("analysis page", *timed(client, analysis, {}, args.runs))
+                report(
+                    "analysis page, charts not cached",
+                    *timed(client, analysis, {}, max(3, args.runs // 3), cold=True),
+                )
                 report("analysis page, filtered", *timed(client, analysis, filters, args.runs))
             print()
 
