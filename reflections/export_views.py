@@ -28,6 +28,18 @@ EXPORT_KEY_MIN, EXPORT_KEY_MAX = 8, 200
 KEY_NEEDED = _("The pseudonymised variant needs an export key of at least %(min)s characters.")
 
 
+class ExportFormatConverter:
+    """The download's file extension: one of the formats, nothing else."""
+
+    regex = "csv|json"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),

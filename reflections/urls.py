@@ -1,4 +1,4 @@
-from django.urls import path, re_path, register_converter
+from django.urls import path, register_converter
 
 import leerkring.converters  # noqa: F401 - registers the strict converters used below
 from reflections import (
@@ -12,6 +12,7 @@ from reflections import (
 )
 
 register_converter(analysis_views.FigureConverter, "figure")
+register_converter(export_views.ExportFormatConverter, "export_format")
 
 app_name = "reflections"
 
@@ -72,8 +73,8 @@ urlpatterns = [
     ),
     # --- workbench: export ---
     path("<slug:slug>/werkbank/export/", export_views.export, name="export"),
-    re_path(
-        r"^(?P<slug>[-a-zA-Z0-9_]+)/werkbank/export/reflecties\.(?P<format>csv|json)$",
+    path(
+        "<slug:slug>/werkbank/export/reflecties.<export_format:format>",
         export_views.export_download,
         name="export_download",
     ),

@@ -169,7 +169,15 @@ def test_values_that_cannot_be_ours_are_not_found(world, as_role, path):
     assert as_role("researcher").get(path).status_code == 404
 
 
-OUR_CONVERTERS = {"int", "slug", "cbs", "invitation_token", "calendar_token"}
+OUR_CONVERTERS = {
+    "int",
+    "slug",
+    "cbs",
+    "invitation_token",
+    "calendar_token",
+    "figure",  # reflections.analysis_views.FigureConverter: the figures that exist
+    "export_format",  # reflections.export_views.ExportFormatConverter: csv or json
+}
 
 
 def test_our_routes_take_only_strict_converters():
