@@ -263,7 +263,7 @@ def stacked(table: CrossTable, figure: Figure) -> PlotFigure:
         left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.set_yticks(positions, labels=names)
     ax.invert_yaxis()  # the first row on top, as in the table
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))  # each tick is 5 artists
     ax.set_xlabel(str(_count_label()))
     ax.set_ylabel(str(figure.row_heading))
     ax.spines[["top", "right"]].set_visible(False)
@@ -310,7 +310,7 @@ def grouped(table: CrossTable, figure: Figure) -> PlotFigure:
     labels = [_wrap(r.name, 12) for r in table.rows]
     ax.set_xticks(range(len(table.rows)), labels=labels)
     ax.tick_params(axis="x", length=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.set_xlabel(str(figure.row_heading))
     ax.set_ylabel(str(_count_label()))
     ax.spines[["top", "right"]].set_visible(False)
