@@ -7,7 +7,10 @@ Run: .venv/bin/python bench/charts.py [--reflections N] [--runs R] [--keep] [--p
 then skips seeding; --profile prints cProfile's top functions over one round of the five
 charts). Prints the median and min per chart in ms, their sum, and the page's median; no
 pass/fail (the target: the whole page, nothing cached, well under 300 ms on a quiet 2-core
-machine).
+machine). "Cold" means not in the chart cache; charts.py keeps text measurements for the
+process's life, so after the warm-up the names and numbers are measured already (as they are
+on a server that has drawn any chart before). CPU is the process's CPU time, steadier than the
+wall clock on a shared machine.
 """
 
 import argparse
