@@ -394,3 +394,100 @@ def test_the_query_count_does_not_grow_with_the_reflections(
 
 QUERIES = 18  # 11 for the person, the circle and the filter form; 7 for the figures
 CSV_QUERIES = 14  # the same 11, and 3 for the role × value matrix
+
+
+def _long_figures():
+    """Each kind of chart with long names (wide capitals, long words, a long legend), to see
+    that the margins worked out from the labels leave room for every text."""
+    from reflections.analysis import CrossTable, Figure, Label
+
+    roles = [
+        Label("a", "Verbindingen leggen tussen WMO-WIJKTEAMS en bewonersinitiatieven"),
+        Label("b", "Sturen"),
+        Label("c", "Samenwerkingsovereenkomstenmanagement"),
+        Label("d", "MMMMMMMM WWWWWWWW"),
+    ]
+    towns = [Label("t", "Súdwest-Fryslân"), Label("u", "Alphen-Chaam"), Label("v", "WWW W")]
+    switches = [
+        Label(f"s{n}", f"{roles[n % 4].name[:30]} → {roles[(n + 1) % 4].name[:30]}")
+        for n in range(9)
+    ]
+    halves = [Label("2018-1", "eerste helft van 2018"), Label("2018-2", "tweede helft van 2018")]
+
+    def table(rows, columns, big=1234):
+        counts = {
+            (r.key, c.key): (1 + (i * 7 + j * 3) % 11) * big // 10
+            for i, r in enumerate(rows)
+            for j, c in enumerate(columns)
+        }
+        return CrossTable(rows=rows, columns=columns, counts=counts)
+
+    def figure(chart, rows, columns, **kwargs):
+        return Figure(
+            slug=f"lang-{chart}",
+            title="Titel",
+            description="Beschrijving",
+            row_heading="Gewisseld van",
+            column_heading="Kolommen met een lange naam",
+            chart=chart,
+            table=table(rows, columns, **kwargs),
+        )
+
+    return [
+        figure("heatmap", roles, roles),
+        figure("heatmap", roles[:1], roles[2:3]),
+        figure("stacked", towns, roles),
+        figure("stacked", roles, roles + towns, big=123456),
+        figure("grouped", halves, switches, big=10),
+        figure("grouped", halves[:1], switches[:1], big=100000),
+    ]
+
+
+_TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
+
+
+def _extents(svg: str):
+    """Every text of the SVG as (text, left, top, right, bottom), measured with the font
+    (matplotlib's own text metrics, independent of how charts.py sets its margins)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath()
+    for attributes, text in _TEXT.findall(svg):
+        attrs = dict(re.findall(r'([a-z-]+)="([^"]*)"', attributes))
+        size = float(attrs["font-size"].removesuffix("px"))
+        width, _h, _d = measure.get_text_width_height_descent(
+            text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"),
+            FontProperties(family=["DejaVu Sans"], size=size),
+            False,
+        )
+        if "x" in attrs:  # one line: x, y and a rotation about them
+            x, y = float(attrs["x"]), float(attrs["y"])
+            angle = float(re.match(r"rotate\((\S+) ", attrs["transform"]).group(1))
+        else:  # a line of several: moved there, then turned
+            moved = re.fullmatch(
+                r"translate\((\S+) (\S+)\)(?: rotate\((\S+)\))?", attrs["transform"]
+            )
+            x, y = float(moved.group(1)), float(moved.group(2))
+            angle = -float(moved.group(3) or 0)
+        assert angle in (0, 90, -90), attrs
+        start = {"start": 0, "middle": -width / 2, "end": -width}[attrs.get("text-anchor", "start")]
+        if angle == 0:
+            yield text, x + start, y - 0.8 * size, x + start + width, y + 0.25 * size
+        else:  # turned a quarter to the left: the text runs upwards from (x, y)
+            yield text, x - 0.8 * size, y - start - width, x + 0.25 * size, y - start
+
+
+@pytest.mark.parametrize("number", range(6))
+def test_every_text_of_a_chart_stays_inside_it(number):
+    figure = _long_figures()[number]
+    svg = charts.svg(figure, prefix="t")
+    _x, _y, width, height = map(float, re.search(r'viewBox="([^"]+)"', svg).group(1).split())
+    texts = list(_extents(svg))
+    assert len(texts) > 5
+    for text, left, top, right, bottom in texts:
+        assert left >= 0 and top >= 0 and right <= width and bottom <= height, (
+            text,
+            (left, top, right, bottom),
+            (width, height),
+        )
