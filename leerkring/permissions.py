@@ -1,4 +1,6 @@
-"""The two checks every circle page starts with, shared by the apps' views."""
+"""The checks every circle page starts with, shared by the apps' views."""
+
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -26,3 +28,18 @@ def require(request: HttpRequest, permission: str, obj, circle: Circle) -> None:
             path=request.path,
         )
         raise PermissionDenied
+
+
+def same_site_only(view):
+    """For downloads that record who took what: a request another site started (a link or a
+    script there, which the browser sends with the session cookie) is refused, so nobody can
+    make a researcher export in their name. Browsers say where a request comes from in
+    Sec-Fetch-Site; a request without it (a script, an old browser) is let through."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from leerkring import audit
 from leerkring.models import Circle
-from leerkring.permissions import circle_from_url, require
+from leerkring.permissions import circle_from_url, require, same_site_only
 from leerkring.spreadsheets import csv_safe
 from reflections.analysis import FIGURE_SLUGS, Figure, Labels, analysed, figures
 from reflections.models import Reflection
@@ -173,6 +174,7 @@ def figure_rows(figure: Figure):
 @cache_control(private=True, no_store=True)
 @login_required
 @require_GET
+@same_site_only
 def analysis_csv(request: HttpRequest, slug: str, figure: str) -> StreamingHttpResponse:
     """One figure's data as CSV (semicolons and a byte-order mark, as spreadsheet programs in
     the Netherlands expect), for the same filters as the page."""
@@ -182,6 +184,16 @@ def analysis_csv(request: HttpRequest, slug: str, figure: str) -> StreamingHttpR
     ids = analysed(selection(form, request.user))
     (found,) = figures(ids, Labels.from_form(form), only=figure)
     rows = list(figure_rows(found))  # counted now, so no query runs while streaming
+    audit.record(
+        "reflections.exported",
+        actor=request.user,
+        target=circle,
+        request=request,
+        format="csv",
+        figure=figure,
+        rows=max(len(rows) - 1, 0),
+        filters={**form.filters, **({"q": form.words} if form.words else {})},
+    )
     writer = csv.writer(_Echo(), delimiter=";")
 
     def lines():

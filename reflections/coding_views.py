@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -347,11 +347,14 @@ def exemplary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _free_codes_page(request, circle, form=None, merging=None, status=200) -> HttpResponse:
+    # Counted over the passages this researcher may still read: a reflection its author has
+    # since made private does not show through in the numbers.
+    visible = Q(applications__passage__in=Passage.objects.visible_to(request.user))
     codes = list(
         FreeCode.objects.filter(circle=circle)
         .annotate(
-            uses=Count("applications", distinct=True),
-            reflections=Count("applications__passage__reflection", distinct=True),
+            uses=Count("applications", filter=visible, distinct=True),
+            reflections=Count("applications__passage__reflection", filter=visible, distinct=True),
         )
         .order_by("name")
     )

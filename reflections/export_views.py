@@ -18,7 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from leerkring import audit
-from leerkring.permissions import circle_from_url, require
+from leerkring.permissions import circle_from_url, require, same_site_only
 from reflections import exports
 from reflections.models import Reflection
 from reflections.workbench import WorkbenchFilterForm
@@ -174,6 +174,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_control(private=True, no_store=True)
 @login_required
 @require_GET
+@same_site_only
 def export_download(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     """The file, streamed. The audit event is recorded before the first byte, with the number
     of reflections the selection holds at that moment: a download that is broken off is in the

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leerkring import audit
-from leerkring.permissions import circle_from_url, require
+from leerkring.permissions import circle_from_url, require, same_site_only
 from reflections import refi_qda, services
 
 EXPORT = "reflections.export_reflections"
@@ -21,6 +21,7 @@ CHANGE = "reflections.change_framework"
 
 @login_required
 @require_GET
+@same_site_only
 def export_qdpx(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The circle's reflections that the researcher may see now, with every coded passage, as
     a REFI-QDA project, streamed."""
@@ -45,6 +46,7 @@ def export_qdpx(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 @login_required
 @require_GET
+@same_site_only
 def export_qdc(request: HttpRequest, slug: str) -> HttpResponse:
     """The codebook alone (`.qdc`): the framework's elements, core questions and free codes."""
     circle = circle_from_url(request, slug)

@@ -562,7 +562,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-SENTENCE = re.compile(r"[^\n]+?(?:[.!?…]+(?=\s)|(?=\n)|$)")
+# One terminator before whitespace, not a run of them: "[.!?…]+" after a lazy "+?" made a line
+# of 5,000 "!" take half a second (quadratic); this gives the same sentences in linear time.
+SENTENCE = re.compile(r"[^\n]+?(?:[.!?…](?=\s)|(?=\n)|$)")
 
 
 # --- The framework ---

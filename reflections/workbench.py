@@ -388,7 +388,11 @@ def snippets(reflections: list[Reflection], words: str) -> dict[int, SafeString]
     if full_text_search():
         ids = [r.pk for r in reflections]
         with connection.cursor() as cursor:
-            document = " || ' … ' || ".join(f"coalesce({name}, '')" for name in HEADLINE_FIELDS)
+            # Our match markers are taken out of the text first: typed into a reflection they
+            # would otherwise become <mark> tags in the snippet.
+            document = " || ' … ' || ".join(
+                f"translate(coalesce({name}, ''), chr(2) || chr(3), '')" for name in HEADLINE_FIELDS
+            )
             cursor.execute(
                 f"SELECT id, ts_headline(%s, {document}, websearch_to_tsquery(%s, %s), %s) "  # noqa: S608 - column names are ours
                 f"FROM {Reflection._meta.db_table} WHERE id = ANY(%s)",
@@ -413,11 +417,11 @@ def _marked(text: str) -> SafeString:
 def _substring_snippet(reflection: Reflection, words: str) -> SafeString:
     pattern = re.compile("|".join(re.escape(w) for w in words.split()[:10]), re.IGNORECASE)
     for name in HEADLINE_FIELDS:
-        text = getattr(reflection, name) or ""
+        text = (getattr(reflection, name) or "").replace(START, "").replace(STOP, "")
         match = pattern.search(text)
         if match:
             start = max(0, match.start() - 80)
             piece = text[start : match.end() + 120]
             marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", piece)
             return _marked(("… " if start else "") + marked + " …")
-    return _marked((reflection.situation or "")[:200])
+    return _marked((reflection.situation or "").replace(START, "").replace(STOP, "")[:200])
