@@ -93,19 +93,21 @@ def code_some(circle, researcher, every: int) -> int:
             passages = []
             for r, revision in zip(batch, revisions, strict=True):
                 situation = services.canonical(r.situation)
-                first = services.sentences(situation)[0]
                 lesson = services.canonical(r.lesson)
-                passages.append(
-                    Passage(
-                        reflection=r,
-                        revision=revision,
-                        coder=researcher,
-                        field="situation",
-                        start=first[0],
-                        end=first[1],
-                        memo="Een plan van bewoners: de rol volgt.",
+                for first in services.sentences(situation)[:1]:
+                    passages.append(
+                        Passage(
+                            reflection=r,
+                            revision=revision,
+                            coder=researcher,
+                            field="situation",
+                            start=first[0],
+                            end=first[1],
+                            memo="Een plan van bewoners: de rol volgt.",
+                        )
                     )
-                )
+                if not lesson.strip():
+                    continue
                 passages.append(
                     Passage(
                         reflection=r,
