@@ -1,10 +1,13 @@
 # Leerkring: one image for web (gunicorn), worker and beat.
 FROM python:3.11-slim-bookworm
 
+# MPLCONFIGDIR: matplotlib's font cache is built into the image (and writable by the app user),
+# so no worker builds it again on its first chart.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     UV_PYTHON_DOWNLOADS=never \
+    MPLCONFIGDIR=/opt/matplotlib \
     PATH=/opt/venv/bin:$PATH
 
 # WeasyPrint's system libraries (Pango, HarfBuzz with fast font subsetting) and fonts.
@@ -25,9 +28,10 @@ RUN pybabel compile --domain django --directory locale \
  && DATA_DIR=/tmp/build SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --no-input --verbosity 0 \
  && rm -rf /tmp/build \
+ && python -c "import matplotlib.font_manager" \
  && useradd --system --home-dir /app leerkring \
  && mkdir -p /data/media \
- && chown -R leerkring /data
+ && chown -R leerkring /data /opt/matplotlib
 
 USER leerkring
 ENV MEDIA_ROOT=/data/media DATA_DIR=/data
