@@ -68,3 +68,15 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
     page.get_by_label("Wachtwoord").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def check_both_widths(page: Page) -> None:
+    """axe-clean at the desktop width and at 390 px, where nothing may stick out sideways;
+    the page is left at 1280 px."""
+    from tests.browser.axe import assert_accessible
+
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert sideways_problems(page) is None, page.url
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -10,8 +10,9 @@ from playwright.sync_api import Page, expect
 
 from reflections import services
 from reflections.models import Passage
-from tests.browser.axe import assert_accessible
-from tests.browser.phone import log_in, sideways_problems
+from tests.browser.keyboard import tab_to
+from tests.browser.phone import check_both_widths as check
+from tests.browser.phone import log_in
 from tests.factories import (
     PASSWORD,
     CircleFactory,
@@ -32,23 +33,6 @@ SITUATION = (
     "\n"
     "Uiteindelijk 👩🏽‍🌾 liet de gemeente los."
 )
-
-
-def check(page: Page) -> None:
-    assert_accessible(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert sideways_problems(page) is None, page.url
-    assert_accessible(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def tab_to(page: Page, selector: str, limit: int = 400) -> None:
-    """Press Tab until the element matching `selector` has the focus."""
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def a_coded_circle():

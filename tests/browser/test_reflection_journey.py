@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from reflections.models import Reflection
 from reflections.services import save_reflection, start_reflection
 from tests.browser.axe import assert_accessible
+from tests.browser.keyboard import tab_to
 from tests.browser.phone import log_in, sideways_problems
 from tests.factories import (
     PASSWORD,
@@ -31,15 +32,6 @@ def check(page: Page) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     assert sideways_problems(page) is None, page.url
     page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def tab_to(page: Page, selector: str, limit: int = 300) -> None:
-    """Press Tab until the element matching `selector` has the focus."""
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def type_into(page: Page, selector: str, text: str) -> None:
