@@ -12,10 +12,15 @@ to themselves is never part of an analysis, whoever looks.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reflections.models import Reflection, ValueNote
@@ -263,88 +268,154 @@ FIGURE_SLUGS = (
 )
 
 
-def figures(ids: QuerySet, labels: Labels, only: str | None = None) -> list[Figure]:
-    """The figures of the analysis page (or the one named `only`), in the page's order."""
+def tables(ids: QuerySet, labels: Labels, only: str | None = None) -> dict[str, CrossTable]:
+    """The cross tables of the analysis page (or the one named `only`), by figure slug."""
     wanted = set(FIGURE_SLUGS) if only is None else {only}
-    found: list[Figure] = []
+    found: dict[str, CrossTable] = {}
     if "rollen-waarden" in wanted:
-        found.append(
-            Figure(
-                slug="rollen-waarden",
-                title=_("Roles and democratic values"),
-                description=_(
-                    "The number of reflections that name a role (among the roles taken) and "
-                    "write about a democratic value; a reflection with several roles or values "
-                    "counts in each of their cells."
-                ),
-                row_heading=_("Role"),
-                column_heading=_("Democratic value"),
-                chart="heatmap",
-                table=role_value_matrix(ids, labels),
-                links=True,
-            )
-        )
+        found["rollen-waarden"] = role_value_matrix(ids, labels)
     if "rollen-per-gemeente" in wanted:
-        found.append(
-            Figure(
-                slug="rollen-per-gemeente",
-                title=_("Roles per municipality"),
-                description=_(
-                    "The number of reflections per municipality that name each role among the "
-                    "roles taken (not only the main role); a reflection with several roles "
-                    "counts once for each."
-                ),
-                row_heading=_("Municipality"),
-                column_heading=_("Role"),
-                chart="stacked",
-                table=roles_per_municipality(ids, labels),
-            )
-        )
+        found["rollen-per-gemeente"] = roles_per_municipality(ids, labels)
     if wanted & {"rolwisselingen", "rolwisselingen-per-halfjaar"}:
         totals, per_half = role_switches(ids, labels)
-        if "rolwisselingen" in wanted:
-            found.append(
-                Figure(
-                    slug="rolwisselingen",
-                    title=_("Role switches"),
-                    description=_(
-                        "The number of reflections in which the author switched from one role "
-                        "(row) to another (column)."
-                    ),
-                    row_heading=_("Switched from"),
-                    column_heading=_("Switched to"),
-                    chart="heatmap",
-                    table=totals,
-                )
-            )
-        if "rolwisselingen-per-halfjaar" in wanted:
-            found.append(
-                Figure(
-                    slug="rolwisselingen-per-halfjaar",
-                    title=_("Role switches per half-year"),
-                    description=_(
-                        "The number of role switches, from → to, per half-year of the case (the "
-                        "date of the case, or else the day the reflection was submitted)."
-                    ),
-                    row_heading=_("Half-year"),
-                    column_heading=_("Switch"),
-                    chart="grouped",
-                    table=per_half,
-                )
-            )
+        found["rolwisselingen"] = totals
+        found["rolwisselingen-per-halfjaar"] = per_half
     if "werkvormen-per-rol" in wanted:
-        found.append(
-            Figure(
-                slug="werkvormen-per-rol",
-                title=_("Work practices per role"),
-                description=_(
-                    "The number of reflections that name a role and a work practice together "
-                    "(as used in the case, not the roles a practice fits in the framework)."
-                ),
-                row_heading=_("Role"),
-                column_heading=_("Work practice"),
-                chart="heatmap",
-                table=practices_per_role(ids, labels),
-            )
+        found["werkvormen-per-rol"] = practices_per_role(ids, labels)
+    return {slug: found[slug] for slug in FIGURE_SLUGS if slug in wanted}
+
+
+def figure(slug: str, table: CrossTable) -> Figure:
+    """A table with the title, description and headings of its figure."""
+    texts = {
+        "rollen-waarden": {
+            "title": _("Roles and democratic values"),
+            "description": _(
+                "The number of reflections that name a role (among the roles taken) and "
+                "write about a democratic value; a reflection with several roles or values "
+                "counts in each of their cells."
+            ),
+            "row_heading": _("Role"),
+            "column_heading": _("Democratic value"),
+            "chart": "heatmap",
+            "links": True,
+        },
+        "rollen-per-gemeente": {
+            "title": _("Roles per municipality"),
+            "description": _(
+                "The number of reflections per municipality that name each role among the "
+                "roles taken (not only the main role); a reflection with several roles "
+                "counts once for each."
+            ),
+            "row_heading": _("Municipality"),
+            "column_heading": _("Role"),
+            "chart": "stacked",
+        },
+        "rolwisselingen": {
+            "title": _("Role switches"),
+            "description": _(
+                "The number of reflections in which the author switched from one role "
+                "(row) to another (column)."
+            ),
+            "row_heading": _("Switched from"),
+            "column_heading": _("Switched to"),
+            "chart": "heatmap",
+        },
+        "rolwisselingen-per-halfjaar": {
+            "title": _("Role switches per half-year"),
+            "description": _(
+                "The number of role switches, from → to, per half-year of the case (the "
+                "date of the case, or else the day the reflection was submitted)."
+            ),
+            "row_heading": _("Half-year"),
+            "column_heading": _("Switch"),
+            "chart": "grouped",
+        },
+        "werkvormen-per-rol": {
+            "title": _("Work practices per role"),
+            "description": _(
+                "The number of reflections that name a role and a work practice together "
+                "(as used in the case, not the roles a practice fits in the framework)."
+            ),
+            "row_heading": _("Role"),
+            "column_heading": _("Work practice"),
+            "chart": "heatmap",
+        },
+    }
+    return Figure(slug=slug, table=table, **texts[slug])
+
+
+def figures(ids: QuerySet, labels: Labels, only: str | None = None) -> list[Figure]:
+    """The figures of the analysis page (or the one named `only`), in the page's order."""
+    return [figure(slug, table) for slug, table in tables(ids, labels, only).items()]
+
+
+# --- Counted once per state of the data ---
+
+# Part of the cache key: raise it when what the tables hold changes.
+COUNTS_VERSION = 1
+COUNTS_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass
+class Counts:
+    """What the analysis page counts for one selection: its tables and how many reflections
+    (None when only one table was asked for, as for a figure's CSV)."""
+
+    tables: dict[str, CrossTable]
+    reflections: int | None
+
+    def figures(self) -> list[Figure]:
+        return [figure(slug, table) for slug, table in self.tables.items()]
+
+
+def stamp(circle_id: int) -> int | None:
+    """How often the circle's analysable data has changed: a number the database raises in
+    the same transaction as every change (triggers of migration 0005 on the reflections, their
+    links to the framework, value notes, coded passages, the framework's elements and the
+    municipalities), so a count made before a change is never taken for one made after it.
+    None where the database keeps no stamp (SQLite, for `make run`): then nothing is cached."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce((SELECT version FROM reflections_analysis_stamp "
+            "WHERE circle_id = %s), 0)",
+            [circle_id],
         )
+        return cursor.fetchone()[0]
+
+
+def counted(circle_id: int, ids: QuerySet, labels: Labels, only: str | None = None) -> Counts:
+    """The tables (and the number of reflections) of a selection, from the cache when the
+    same selection was counted since the data last changed. The key holds the selection's own
+    SQL and parameters, so it differs for every filter, search and scope of the person
+    looking, and the names the tables carry."""
+
+    def count() -> Counts:
+        return Counts(
+            tables=tables(ids, labels, only),
+            reflections=Reflection.objects.filter(pk__in=ids).count() if only is None else None,
+        )
+
+    version = stamp(circle_id)
+    if version is None:
+        return count()
+    sql, params = ids.query.sql_with_params()
+    key_data = [
+        COUNTS_VERSION,
+        circle_id,
+        version,
+        only,
+        sql,
+        [str(p) for p in params],
+        [labels.roles, labels.practices, labels.values, labels.half_years],
+        get_language(),  # the tables name "no municipality" and half-years in it
+    ]
+    digest = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
+    key = f"analysis-counts:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = count()
+        cache.set(key, found, COUNTS_CACHE_SECONDS)
     return found

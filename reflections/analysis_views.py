@@ -21,8 +21,7 @@ from leerkring import audit
 from leerkring.models import Circle
 from leerkring.permissions import circle_from_url, require, same_site_only
 from leerkring.spreadsheets import csv_safe
-from reflections.analysis import FIGURE_SLUGS, Figure, Labels, analysed, figures
-from reflections.models import Reflection
+from reflections.analysis import FIGURE_SLUGS, Figure, Labels, analysed, counted
 from reflections.workbench import WorkbenchFilterForm, selection
 
 CHART_CACHE_SECONDS = 24 * 60 * 60
@@ -109,9 +108,9 @@ def analysis(request: HttpRequest, slug: str) -> HttpResponse:
     circle = circle_from_url(request, slug)
     require(request, "reflections.analyse_reflections", circle, circle)
     form = _filters(request, circle)
-    ids = analysed(selection(form, request.user))
+    counts = counted(circle.pk, analysed(selection(form, request.user)), Labels.from_form(form))
     shown = []
-    for figure in figures(ids, Labels.from_form(form)):
+    for figure in counts.figures():
         empty = figure.table.is_empty
         shown.append(
             {
@@ -135,7 +134,7 @@ def analysis(request: HttpRequest, slug: str) -> HttpResponse:
             "circle": circle,
             "form": form,
             "filtered": bool(form.filters or form.words),
-            "count": Reflection.objects.filter(pk__in=ids).count(),
+            "count": counts.reflections,
             "figures": shown,
             "query": request.GET.urlencode(),
         },
@@ -182,7 +181,7 @@ def analysis_csv(request: HttpRequest, slug: str, figure: str) -> StreamingHttpR
     require(request, "reflections.analyse_reflections", circle, circle)
     form = _filters(request, circle)
     ids = analysed(selection(form, request.user))
-    (found,) = figures(ids, Labels.from_form(form), only=figure)
+    (found,) = counted(circle.pk, ids, Labels.from_form(form), only=figure).figures()
     rows = list(figure_rows(found))  # counted now, so no query runs while streaming
     audit.record(
         "reflections.exported",
