@@ -1,7 +1,10 @@
 """The workbench's figures: counts over a selection of reflections, as plain data.
 
 Every figure is a cross table (rows × columns → number of reflections), counted by the
-database with GROUP BY: a few queries per figure, however many reflections there are. Roles,
+database with GROUP BY: one query for everything counted over the links to the framework and
+one for the role switches, however many reflections there are. What a selection counts is kept
+in the cache until the circle's data changes (`counted`, with a stamp the database raises).
+Roles,
 work practices and values are matched across framework versions by their `code` (it stays
 the same from one version to the next) and named as the filter form names them (the latest
 version that has them), so the names cost no query of their own.
@@ -17,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -131,29 +134,72 @@ RoleLink = Reflection.roles.through
 PracticeLink = Reflection.practices.through
 
 
-def role_value_matrix(ids: QuerySet, labels: Labels) -> CrossTable:
-    """Reflections by a role they name and a value they wrote a note on (3 queries)."""
-    pairs = (
-        RoleLink.objects.filter(reflection__in=ids)
-        .values(row=F("role__code"), column=F("reflection__value_notes__value__code"))
-        .annotate(n=Count("reflection_id", distinct=True))
-        .order_by()
-    )
-    counts = _tally(pairs, "row", "column")
-    role_totals = {
-        r["code"]: r["n"]
-        for r in RoleLink.objects.filter(reflection__in=ids)
-        .values(code=F("role__code"))
-        .annotate(n=Count("reflection_id", distinct=True))
-        .order_by()
-    }
-    value_totals = {
-        r["code"]: r["n"]
-        for r in ValueNote.objects.filter(reflection__in=ids)
-        .values(code=F("value__code"))
-        .annotate(n=Count("reflection_id", distinct=True))
-        .order_by()
-    }
+def _link_counts(ids: QuerySet) -> dict[str, list[tuple]]:
+    """Every count over the framework links of a selection, in one query: the selection is
+    read once (as a materialised CTE of ids and municipalities), each link table is joined to
+    it once, and the figures group those rows, with a reflection counted once per code (the
+    same code may come from two framework versions). Rows by kind: "role-value" (role, value,
+    n), "role" and "value" (code, n), "municipality-role" (municipality id, its name, role,
+    n), "role-practice" (role, practice, n) and "reflections" (n)."""
+    selection_sql, params = ids.values("pk", "municipality_id").query.sql_with_params()
+    postgresql = connection.vendor == "postgresql"
+    materialized = "MATERIALIZED" if postgresql else ""
+
+    def links(table: str, column: str, element: str) -> str:
+        return (
+            f"SELECT DISTINCT link.reflection_id, element.code FROM {table} link "  # noqa: S608
+            f"JOIN sel ON sel.id = link.reflection_id "
+            f"JOIN {element} element ON element.id = link.{column}"
+        )
+
+    sql = f"""
+        WITH sel AS {materialized} (
+            SELECT * FROM ({selection_sql}) AS chosen (id, municipality_id)
+        ),
+        roles AS {materialized} ({links(RoleLink._meta.db_table, "role_id", "reflections_role")}),
+        vals AS {materialized} ({links(ValueNote._meta.db_table, "value_id", "reflections_value")}),
+        pracs AS {materialized} (
+            {links(PracticeLink._meta.db_table, "practice_id", "reflections_practice")}
+        )
+        SELECT 'role-value', roles.code, vals.code, NULL, count(*)
+          FROM roles JOIN vals ON vals.reflection_id = roles.reflection_id
+         GROUP BY roles.code, vals.code
+        UNION ALL
+        SELECT 'role', code, NULL, NULL, count(*) FROM roles GROUP BY code
+        UNION ALL
+        SELECT 'value', code, NULL, NULL, count(*) FROM vals GROUP BY code
+        UNION ALL
+        SELECT 'municipality-role', CAST(sel.municipality_id AS TEXT), municipality.name,
+               roles.code, count(*)
+          FROM roles JOIN sel ON sel.id = roles.reflection_id
+          LEFT JOIN municipalities_municipality municipality
+            ON municipality.id = sel.municipality_id
+         GROUP BY sel.municipality_id, municipality.name, roles.code
+        UNION ALL
+        SELECT 'role-practice', roles.code, pracs.code, NULL, count(*)
+          FROM roles JOIN pracs ON pracs.reflection_id = roles.reflection_id
+         GROUP BY roles.code, pracs.code
+        UNION ALL
+        SELECT 'reflections', NULL, NULL, NULL, count(*) FROM sel
+    """  # noqa: S608 - the selection is the ORM's SQL with its parameters; the rest is ours
+    rows: dict[str, list[tuple]] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgresql:
+            # The planner cannot estimate the CTEs' joins and guesses millions of rows: without
+            # this it compiles the query to machine code first (JIT), which costs more than
+            # running it, and sorts on disk.
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        for kind, *rest in cursor.fetchall():
+            rows.setdefault(kind, []).append(tuple(rest))
+    return rows
+
+
+def role_value_matrix(counted: dict[str, list[tuple]], labels: Labels) -> CrossTable:
+    """Reflections by a role they name and a value they wrote a note on."""
+    counts = {(role, value): n for role, value, _none, n in counted.get("role-value", [])}
+    role_totals = {code: n for code, _none, _nothing, n in counted.get("role", [])}
+    value_totals = {code: n for code, _none, _nothing, n in counted.get("value", [])}
     return CrossTable(
         rows=_ordered(role_totals, labels.roles),
         columns=_ordered(value_totals, labels.values),
@@ -163,25 +209,15 @@ def role_value_matrix(ids: QuerySet, labels: Labels) -> CrossTable:
     )
 
 
-def roles_per_municipality(ids: QuerySet, labels: Labels) -> CrossTable:
-    """Reflections by municipality and a role they name (1 query). A reflection naming two
-    roles counts once for each."""
-    rows = (
-        RoleLink.objects.filter(reflection__in=ids)
-        .values(
-            municipality=F("reflection__municipality_id"),
-            name=F("reflection__municipality__name"),
-            code=F("role__code"),
-        )
-        .annotate(n=Count("reflection_id", distinct=True))
-        .order_by()
-    )
+def roles_per_municipality(counted: dict[str, list[tuple]], labels: Labels) -> CrossTable:
+    """Reflections by municipality and a role they name. A reflection naming two roles counts
+    once for each."""
     names: dict[str, str] = {}
     counts: dict[tuple[str, str], int] = {}
-    for r in rows:
-        key = str(r["municipality"]) if r["municipality"] is not None else NO_MUNICIPALITY
-        names[key] = r["name"] or str(_("no municipality"))
-        counts[(key, r["code"])] = r["n"]
+    for municipality, name, code, n in counted.get("municipality-role", []):
+        key = municipality if municipality is not None else NO_MUNICIPALITY
+        names[key] = name or str(_("no municipality"))
+        counts[(key, code)] = n
     municipalities = sorted(names, key=lambda k: (k == NO_MUNICIPALITY, names[k].casefold()))
     return CrossTable(
         rows=[Label(k, names[k]) for k in municipalities],
@@ -243,15 +279,9 @@ def role_switches(ids: QuerySet, labels: Labels) -> tuple[CrossTable, CrossTable
     return totals, CrossTable(rows=half_rows, columns=pairs, counts=per_half)
 
 
-def practices_per_role(ids: QuerySet, labels: Labels) -> CrossTable:
-    """Reflections by a role and a work practice they name together (1 query)."""
-    rows = (
-        RoleLink.objects.filter(reflection__in=ids)
-        .values(row=F("role__code"), column=F("reflection__practices__code"))
-        .annotate(n=Count("reflection_id", distinct=True))
-        .order_by()
-    )
-    counts = _tally(rows, "row", "column")
+def practices_per_role(counted: dict[str, list[tuple]], labels: Labels) -> CrossTable:
+    """Reflections by a role and a work practice they name together."""
+    counts = {(role, practice): n for role, practice, _none, n in counted.get("role-practice", [])}
     return CrossTable(
         rows=_ordered({r for r, _c in counts}, labels.roles),
         columns=_ordered({c for _r, c in counts}, labels.practices),
@@ -270,18 +300,24 @@ FIGURE_SLUGS = (
 
 def tables(ids: QuerySet, labels: Labels, only: str | None = None) -> dict[str, CrossTable]:
     """The cross tables of the analysis page (or the one named `only`), by figure slug."""
+    return _tables(ids, _link_counts(ids), labels, only)
+
+
+def _tables(
+    ids: QuerySet, counted: dict[str, list[tuple]], labels: Labels, only: str | None
+) -> dict[str, CrossTable]:
     wanted = set(FIGURE_SLUGS) if only is None else {only}
     found: dict[str, CrossTable] = {}
     if "rollen-waarden" in wanted:
-        found["rollen-waarden"] = role_value_matrix(ids, labels)
+        found["rollen-waarden"] = role_value_matrix(counted, labels)
     if "rollen-per-gemeente" in wanted:
-        found["rollen-per-gemeente"] = roles_per_municipality(ids, labels)
+        found["rollen-per-gemeente"] = roles_per_municipality(counted, labels)
     if wanted & {"rolwisselingen", "rolwisselingen-per-halfjaar"}:
         totals, per_half = role_switches(ids, labels)
         found["rolwisselingen"] = totals
         found["rolwisselingen-per-halfjaar"] = per_half
     if "werkvormen-per-rol" in wanted:
-        found["werkvormen-per-rol"] = practices_per_role(ids, labels)
+        found["werkvormen-per-rol"] = practices_per_role(counted, labels)
     return {slug: found[slug] for slug in FIGURE_SLUGS if slug in wanted}
 
 
@@ -393,9 +429,11 @@ def counted(circle_id: int, ids: QuerySet, labels: Labels, only: str | None = No
     looking, and the names the tables carry."""
 
     def count() -> Counts:
+        counted = _link_counts(ids)
+        (reflections,) = counted["reflections"][0][-1:]
         return Counts(
-            tables=tables(ids, labels, only),
-            reflections=Reflection.objects.filter(pk__in=ids).count() if only is None else None,
+            tables=_tables(ids, counted, labels, only),
+            reflections=reflections if only is None else None,
         )
 
     version = stamp(circle_id)
