@@ -26,6 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models import Municipality
 from reflections.models import Reflection, ValueNote
 from reflections.workbench import WorkbenchFilterForm, half_year_label, with_half_year
 
@@ -137,48 +138,68 @@ PracticeLink = Reflection.practices.through
 def _link_counts(ids: QuerySet) -> dict[str, list[tuple]]:
     """Every count over the framework links of a selection, in one query: the selection is
     read once (as a materialised CTE of ids and municipalities), each link table is joined to
-    it once, and the figures group those rows, with a reflection counted once per code (the
-    same code may come from two framework versions). Rows by kind: "role-value" (role, value,
-    n), "role" and "value" (code, n), "municipality-role" (municipality id, its name, role,
-    n), "role-practice" (role, practice, n) and "reflections" (n)."""
+    it once, the figures group those rows by element id, and only the grouped rows are named
+    by code (framework versions share codes). A reflection's links all come from its own
+    framework version, where codes are unique, so summing per code counts each reflection
+    once. Rows by kind: "role-value" (role, value, n), "role" and "value" (code, n),
+    "municipality-role" (municipality id, its name, role, n), "role-practice" (role,
+    practice, n) and "reflections" (n)."""
     selection_sql, params = ids.values("pk", "municipality_id").query.sql_with_params()
     postgresql = connection.vendor == "postgresql"
     materialized = "MATERIALIZED" if postgresql else ""
+    role, value, practice = (
+        model._meta.db_table
+        for model in (
+            Reflection.roles.field.related_model,
+            ValueNote.value.field.related_model,
+            Reflection.practices.field.related_model,
+        )
+    )
 
-    def links(table: str, column: str, element: str) -> str:
+    def links(table: str, column: str) -> str:
         return (
-            f"SELECT DISTINCT link.reflection_id, element.code FROM {table} link "  # noqa: S608
-            f"JOIN sel ON sel.id = link.reflection_id "
-            f"JOIN {element} element ON element.id = link.{column}"
+            f"SELECT link.reflection_id, link.{column} AS element, sel.municipality_id "  # noqa: S608
+            f"FROM {table} link JOIN sel ON sel.id = link.reflection_id"
         )
 
     sql = f"""
         WITH sel AS {materialized} (
             SELECT * FROM ({selection_sql}) AS chosen (id, municipality_id)
         ),
-        roles AS {materialized} ({links(RoleLink._meta.db_table, "role_id", "reflections_role")}),
-        vals AS {materialized} ({links(ValueNote._meta.db_table, "value_id", "reflections_value")}),
-        pracs AS {materialized} (
-            {links(PracticeLink._meta.db_table, "practice_id", "reflections_practice")}
-        )
-        SELECT 'role-value', roles.code, vals.code, NULL, count(*)
-          FROM roles JOIN vals ON vals.reflection_id = roles.reflection_id
-         GROUP BY roles.code, vals.code
+        roles AS {materialized} ({links(RoleLink._meta.db_table, "role_id")}),
+        vals AS {materialized} ({links(ValueNote._meta.db_table, "value_id")}),
+        pracs AS {materialized} ({links(PracticeLink._meta.db_table, "practice_id")})
+        SELECT 'role-value', r.code, v.code, NULL, sum(n)
+          FROM (SELECT roles.element AS r, vals.element AS v, count(*) AS n
+                  FROM roles JOIN vals ON vals.reflection_id = roles.reflection_id
+                 GROUP BY 1, 2) pairs
+          JOIN {role} r ON r.id = pairs.r JOIN {value} v ON v.id = pairs.v
+         GROUP BY r.code, v.code
         UNION ALL
-        SELECT 'role', code, NULL, NULL, count(*) FROM roles GROUP BY code
+        SELECT 'role', r.code, NULL, NULL, sum(n)
+          FROM (SELECT element, count(*) AS n FROM roles GROUP BY 1) totals
+          JOIN {role} r ON r.id = totals.element
+         GROUP BY r.code
         UNION ALL
-        SELECT 'value', code, NULL, NULL, count(*) FROM vals GROUP BY code
+        SELECT 'value', v.code, NULL, NULL, sum(n)
+          FROM (SELECT element, count(*) AS n FROM vals GROUP BY 1) totals
+          JOIN {value} v ON v.id = totals.element
+         GROUP BY v.code
         UNION ALL
-        SELECT 'municipality-role', CAST(sel.municipality_id AS TEXT), municipality.name,
-               roles.code, count(*)
-          FROM roles JOIN sel ON sel.id = roles.reflection_id
-          LEFT JOIN municipalities_municipality municipality
-            ON municipality.id = sel.municipality_id
-         GROUP BY sel.municipality_id, municipality.name, roles.code
+        SELECT 'municipality-role', CAST(per.municipality_id AS TEXT), municipality.name,
+               r.code, sum(n)
+          FROM (SELECT municipality_id, element, count(*) AS n FROM roles GROUP BY 1, 2) per
+          JOIN {role} r ON r.id = per.element
+          LEFT JOIN {Municipality._meta.db_table} municipality
+            ON municipality.id = per.municipality_id
+         GROUP BY per.municipality_id, municipality.name, r.code
         UNION ALL
-        SELECT 'role-practice', roles.code, pracs.code, NULL, count(*)
-          FROM roles JOIN pracs ON pracs.reflection_id = roles.reflection_id
-         GROUP BY roles.code, pracs.code
+        SELECT 'role-practice', r.code, p.code, NULL, sum(n)
+          FROM (SELECT roles.element AS r, pracs.element AS p, count(*) AS n
+                  FROM roles JOIN pracs ON pracs.reflection_id = roles.reflection_id
+                 GROUP BY 1, 2) pairs
+          JOIN {role} r ON r.id = pairs.r JOIN {practice} p ON p.id = pairs.p
+         GROUP BY r.code, p.code
         UNION ALL
         SELECT 'reflections', NULL, NULL, NULL, count(*) FROM sel
     """  # noqa: S608 - the selection is the ORM's SQL with its parameters; the rest is ours
@@ -190,8 +211,8 @@ def _link_counts(ids: QuerySet) -> dict[str, list[tuple]]:
             # running it, and sorts on disk.
             cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
-        for kind, *rest in cursor.fetchall():
-            rows.setdefault(kind, []).append(tuple(rest))
+        for kind, *rest, n in cursor.fetchall():
+            rows.setdefault(kind, []).append((*rest, int(n)))
     return rows
 
 
