@@ -58,10 +58,13 @@ def _filters(request: HttpRequest, circle: Circle) -> WorkbenchFilterForm:
     return WorkbenchFilterForm(request.GET, circle=circle, user=request.user)
 
 
-def chart(figure: Figure) -> SafeString:
+def chart(figure: Figure, prefix: str | None = None) -> SafeString:
     """The figure's SVG, from the cache when the same figure was drawn before (drawing one
-    takes a tenth of a second or more; the key is a hash of everything the chart shows)."""
+    takes a tenth of a second or more; the key is a hash of everything the chart shows). Its
+    ids start with `prefix` (by default the figure's slug: one page, one chart per figure)."""
+    prefix = prefix or f"chart-{figure.slug}"
     data = {
+        "prefix": prefix,
         "version": CHART_VERSION,
         "language": get_language(),
         "slug": figure.slug,
@@ -80,7 +83,7 @@ def chart(figure: Figure) -> SafeString:
     if markup is None:
         from reflections import charts  # matplotlib is slow to import: only when drawing
 
-        markup = charts.svg(figure, prefix=f"chart-{figure.slug}")
+        markup = charts.svg(figure, prefix=prefix)
         cache.set(key, markup, CHART_CACHE_SECONDS)
     # matplotlib escapes every text it writes; the rest is its own markup.
     return mark_safe(markup)  # noqa: S308

@@ -1,0 +1,40 @@
+"""What this app's audit event codes mean, in words: composing a publication and changing its
+status. Registered from `plugins.register()`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from leerkring.audit import describe_event
+from leerkring.models import AuditEvent
+from publications.models import Chapter, Publication
+
+PUBLICATIONS = gettext_lazy("Publications")
+
+
+def _choice(choices, value: str | None) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "?")
+
+
+def chapter_added(event: AuditEvent) -> str:
+    return _("Chapter added: %(kind)s") % {"kind": _choice(Chapter.Kind, event.data.get("kind"))}
+
+
+def status_changed(event: AuditEvent) -> str:
+    return _("Publication status changed to: %(status)s") % {
+        "status": _choice(Publication.Status, event.data.get("status"))
+    }
+
+
+def register() -> None:
+    for code, describer, label in (
+        ("publication.created", None, gettext_lazy("Publication created")),
+        ("publication.changed", None, gettext_lazy("Publication details changed")),
+        ("publication.chapter_added", chapter_added, gettext_lazy("Chapter added")),
+        ("publication.chapter_deleted", None, gettext_lazy("Chapter removed")),
+        ("publication.quote_picked", None, gettext_lazy("Quote picked for the anthology")),
+        ("publication.quote_removed", None, gettext_lazy("Quote removed from the anthology")),
+        ("publication.status_changed", status_changed, gettext_lazy("Publication status changed")),
+    ):
+        describe_event(code, describer, label=label, group=PUBLICATIONS)

@@ -1,0 +1,420 @@
+"""The editors' pages (researchers and organisers compose a publication: its title page,
+chapters and their order, the anthology's quotes, images, status) and the readers' HTML edition.
+Thin views: the objects come from the URL and the person, the writes from services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from leerkring.models import Circle
+from leerkring.permissions import circle_from_url, require
+from publications import document, services
+from publications.forms import (
+    AttributionForm,
+    ChapterForm,
+    ImageForm,
+    NewChapterForm,
+    PublicationForm,
+    StatusForm,
+)
+from publications.models import Chapter, Image, Publication, Quote
+from reflections.models import Passage, Reflection
+
+GET_POST = require_http_methods(["GET", "POST"])
+OFFERED_LIMIT = 200
+
+
+def _publication(request: HttpRequest, circle: Circle, pk: int) -> Publication:
+    publication = get_object_or_404(
+        Publication.objects.visible_to(request.user).filter(circle=circle), pk=pk
+    )
+    publication.circle = circle
+    return publication
+
+
+def _editable(request: HttpRequest, slug: str, pk: int) -> tuple[Circle, Publication]:
+    circle = circle_from_url(request, slug)
+    publication = _publication(request, circle, pk)
+    require(request, "publications.change_publication", publication, circle)
+    return circle, publication
+
+
+def _chapter(publication: Publication, chapter: int) -> Chapter:
+    found = get_object_or_404(Chapter, publication=publication, pk=chapter)
+    found.publication = publication
+    return found
+
+
+def _final_refused(request: HttpRequest, publication: Publication) -> HttpResponse:
+    messages.error(request, _("This publication is final: its content no longer changes."))
+    return redirect(publication)
+
+
+@login_required
+@require_GET
+def publication_list(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = circle_from_url(request, slug)
+    publications = Publication.objects.visible_to(request.user).filter(circle=circle)
+    return render(
+        request,
+        "publications/publication_list.html",
+        {
+            "circle": circle,
+            "publications": publications,
+            "can_compose": request.user.has_perm("publications.add_publication", circle),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def publication_create(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = circle_from_url(request, slug)
+    require(request, "publications.add_publication", circle, circle)
+    form = PublicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "cover"}
+        publication = services.create_publication(circle, request.user, **fields)
+        if form.cleaned_data.get("cover"):
+            services.update_publication(publication, request.user, cover=form.cleaned_data["cover"])
+        messages.success(request, _("The publication has been created. Add its chapters."))
+        return redirect(publication)
+    return render(
+        request,
+        "publications/publication_form.html",
+        {"circle": circle, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = circle_from_url(request, slug)
+    publication = _publication(request, circle, pk)
+    can_edit = request.user.has_perm("publications.change_publication", publication)
+    context = {"circle": circle, "publication": publication, "can_edit": can_edit}
+    if can_edit:
+        chapters = list(publication.chapters.all())
+        current = None if publication.is_final else document.content(publication)
+        context.update(
+            chapters=chapters,
+            new_chapter=NewChapterForm(),
+            image_form=ImageForm(),
+            images=list(publication.images.all()),
+            status_form=StatusForm(initial={"status": publication.status}),
+            removed=current.removed if current else [],
+            consent_changes=document.consent_changes(publication),
+        )
+    return render(request, "publications/publication_detail.html", context)
+
+
+@login_required
+@GET_POST
+def publication_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    if publication.is_final:
+        return _final_refused(request, publication)
+    form = PublicationForm(request.POST or None, request.FILES or None, instance=publication)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if fields:
+            services.update_publication(publication, request.user, **fields)
+        messages.success(request, _("The publication has been saved."))
+        return redirect(publication)
+    return render(
+        request,
+        "publications/publication_form.html",
+        {"circle": circle, "form": form, "publication": publication},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def chapter_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    form = NewChapterForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "publications/chapter_new.html",
+            {"circle": circle, "publication": publication, "form": form},
+            status=400,
+        )
+    try:
+        chapter = services.add_chapter(
+            publication,
+            request.user,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+        )
+    except services.FinalPublication:
+        return _final_refused(request, publication)
+    messages.success(request, _("The chapter has been added."))
+    if chapter.kind in (Chapter.Kind.TEXT, Chapter.Kind.ANTHOLOGY):
+        name = (
+            "publications:chapter_edit"
+            if chapter.kind == Chapter.Kind.TEXT
+            else "publications:anthology"
+        )
+        return redirect(name, circle.slug, publication.pk, chapter.pk)
+    return redirect(publication)
+
+
+@login_required
+@GET_POST
+def chapter_edit(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    found = _chapter(publication, chapter)
+    if publication.is_final:
+        return _final_refused(request, publication)
+    form = ChapterForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        services.change_chapter(
+            found,
+            request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data.get("body", found.body),
+        )
+        messages.success(request, _("The chapter has been saved."))
+        return redirect(publication)
+    return render(
+        request,
+        "publications/chapter_form.html",
+        {
+            "circle": circle,
+            "publication": publication,
+            "chapter": found,
+            "form": form,
+            "images": list(publication.images.all()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def chapter_move(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    found = _chapter(publication, chapter)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponse(_("Choose up or down."), status=400, content_type="text/plain")
+    try:
+        services.move_chapter(found, request.user, up=direction == "up")
+    except services.FinalPublication:
+        return _final_refused(request, publication)
+    return redirect(f"{publication.get_absolute_url()}#hoofdstuk-{found.pk}")
+
+
+@login_required
+@GET_POST
+def chapter_delete(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    found = _chapter(publication, chapter)
+    if publication.is_final:
+        return _final_refused(request, publication)
+    if request.method == "POST":
+        services.delete_chapter(found, request.user)
+        messages.success(request, _("The chapter has been removed."))
+        return redirect(publication)
+    return render(
+        request,
+        "publications/chapter_delete.html",
+        {"circle": circle, "publication": publication, "chapter": found},
+    )
+
+
+@login_required
+@GET_POST
+def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpResponse:
+    """Pick reflections and passages for an anthology chapter: only what the author consents
+    to have quoted is offered."""
+    circle, publication = _editable(request, slug, pk)
+    found = _chapter(publication, chapter)
+    if found.kind != Chapter.Kind.ANTHOLOGY:
+        raise Http404
+    if request.method == "POST":
+        if publication.is_final:
+            return _final_refused(request, publication)
+        offered = services.offered(publication, request.user)
+        reflection = get_object_or_404(offered, pk=request.POST.get("reflection", "0"))
+        passage = None
+        if request.POST.get("passage"):
+            passage = get_object_or_404(
+                services.offered_passages(publication, request.user).filter(reflection=reflection),
+                pk=request.POST["passage"],
+            )
+        form = AttributionForm(request.POST)
+        if form.is_valid():
+            services.pick_quote(
+                found,
+                request.user,
+                reflection=reflection,
+                passage=passage,
+                attribution=form.cleaned_data["attribution"],
+            )
+            messages.success(request, _("The quote has been added to the chapter."))
+            return redirect("publications:anthology", circle.slug, publication.pk, found.pk)
+    quotes = list(
+        found.quotes.select_related("reflection__author", "reflection__municipality", "passage")
+    )
+    picked = {(q.reflection_id, q.passage_id) for q in quotes}
+    offered = list(
+        services.offered(publication, request.user)
+        .select_related("author", "municipality")
+        .order_by("-submitted_at", "-pk")[:OFFERED_LIMIT]
+    )
+    passages: dict[int, list[Passage]] = {}
+    for passage in (
+        services.offered_passages(publication, request.user)
+        .filter(reflection__in=[r.pk for r in offered], field__gt="")
+        .select_related("revision")
+        .order_by("reflection", "field", "start")
+    ):
+        passage.text = (passage.revision.content.get(passage.field) or "")[
+            passage.start : passage.end
+        ]
+        passages.setdefault(passage.reflection_id, []).append(passage)
+    for reflection in offered:
+        reflection.offered_passages = passages.get(reflection.pk, [])
+    return render(
+        request,
+        "publications/anthology.html",
+        {
+            "circle": circle,
+            "publication": publication,
+            "chapter": found,
+            "quotes": quotes,
+            "offered": offered,
+            "picked": picked,
+            "limit": OFFERED_LIMIT,
+            "consent": Reflection.Consent,
+            "attribution_form": AttributionForm(),
+        },
+    )
+
+
+def _quote(publication: Publication, chapter: Chapter, quote: int) -> Quote:
+    return get_object_or_404(Quote, chapter=chapter, pk=quote)
+
+
+@login_required
+@require_POST
+def quote_change(
+    request: HttpRequest, slug: str, pk: int, chapter: int, quote: int
+) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    found = _chapter(publication, chapter)
+    picked = _quote(publication, found, quote)
+    try:
+        if request.POST.get("remove"):
+            services.remove_quote(picked, request.user)
+            messages.success(request, _("The quote has been removed from the chapter."))
+        else:
+            form = AttributionForm(request.POST, instance=picked)
+            if not form.is_valid():
+                messages.error(request, _("The attribution is too long."))
+            else:
+                services.change_attribution(picked, request.user, form.cleaned_data["attribution"])
+                messages.success(request, _("The attribution has been saved."))
+    except services.FinalPublication:
+        return _final_refused(request, publication)
+    return redirect("publications:anthology", circle.slug, publication.pk, found.pk)
+
+
+@login_required
+@require_POST
+def image_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    if publication.is_final:
+        return _final_refused(request, publication)
+    form = ImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "publications/image_form.html",
+            {"circle": circle, "publication": publication, "form": form},
+            status=400,
+        )
+    image = services.add_image(
+        publication,
+        request.user,
+        file=form.cleaned_data["file"],
+        description=form.cleaned_data["description"],
+    )
+    messages.success(
+        request,
+        _(
+            "The image has been uploaded. Use it in a text chapter as "
+            "![description](afbeelding:%(id)s)."
+        )
+        % {"id": image.pk},
+    )
+    return redirect(publication)
+
+
+@login_required
+@require_GET
+def image(request: HttpRequest, slug: str, pk: int, image: int) -> FileResponse:
+    """An image of a publication, for whoever may read the publication (never a public URL)."""
+    circle = circle_from_url(request, slug)
+    publication = _publication(request, circle, pk)
+    found = get_object_or_404(Image, publication=publication, pk=image)
+    response = FileResponse(found.file.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle, publication = _editable(request, slug, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the statuses."))
+        return redirect(publication)
+    try:
+        services.set_status(publication, request.user, form.cleaned_data["status"])
+    except services.FinalPublication:
+        return _final_refused(request, publication)
+    if form.cleaned_data["status"] == Publication.Status.FINAL:
+        messages.success(
+            request,
+            _("The publication is final: what it holds now is what is rendered from now on."),
+        )
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect(publication)
+
+
+@login_required
+@require_GET
+def read(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The HTML edition: the same content as the PDF, as an accessible web page (the editors
+    also see drafts here, as a preview)."""
+    circle = circle_from_url(request, slug)
+    publication = _publication(request, circle, pk)
+    content = document.for_render(publication)
+
+    def url(image_id: int) -> str:
+        return reverse("publications:image", args=[circle.slug, publication.pk, image_id])
+
+    return render(
+        request,
+        "publications/read.html",
+        {
+            "circle": circle,
+            "publication": publication,
+            "content": content.data,
+            "chapters": document.presented(content.data, url),
+            "draft": not publication.is_final,
+        },
+    )
