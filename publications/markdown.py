@@ -50,10 +50,18 @@ def render_chapter(text: str, publication, prefix: str = "") -> str:
         found = images.get(int(match.group(1)))
         if found is None:
             return f"[{match.group(2)}]"
-        description = escape(found.description)
-        return f'<img src="{escape(found.file.url)}" alt="{description}" data-image="{found.pk}">'
+        return f'<img src="{IMAGE_SCHEME}{found.pk}" alt="{escape(found.description)}">'
 
     return _IMAGE.sub(image, html)
+
+
+_SOURCE = re.compile(r'src="afbeelding:(\d+)"')
+
+
+def with_images(html: str, url) -> str:
+    """The chapter's image references as URLs: `url(image id)` (the media file in print, the
+    view that checks permission on the web)."""
+    return _SOURCE.sub(lambda m: f'src="{escape(url(int(m.group(1))))}"', html)
 
 
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#([^"]+)"[^>]*>\[\d+\]</a></sup>')

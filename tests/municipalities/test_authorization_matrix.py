@@ -155,6 +155,83 @@ def token(world):
     return {"token": make_token(world.invitation)}
 
 
+# --- publications ---
+
+
+def editors_only(outcome: str = "ok") -> dict[str, str]:
+    """A draft publication: researchers and organisers compose it; the rest of the circle does
+    not see that it exists (404), like everyone outside the circle."""
+    expected = {"anonymous": "login", **dict.fromkeys(NOT_MEMBERS, "hidden")}
+    expected.update({p: outcome if p in ("researcher", "organiser") else "hidden" for p in MEMBERS})
+    return expected
+
+
+def _publication(world, final: bool = False):
+    """A publication with a text and an anthology chapter holding one consented quote, and an
+    image (made inside the case's savepoint)."""
+    from django.core.files.base import ContentFile
+
+    from publications import services
+    from publications.models import Chapter, Image, Publication
+
+    key = "_final_publication" if final else "_draft_publication"
+    found = getattr(world, key, None)
+    if found is not None and Publication.objects.filter(pk=found.pk).exists():
+        return found
+    organiser = world.users["organiser"]
+    publication = services.create_publication(world.circle, organiser, title="Slotpublicatie")
+    services.add_chapter(publication, organiser, kind="text", title="Inleiding", body="Tekst.")
+    anthology = services.add_chapter(publication, organiser, kind="anthology", title="Stemmen")
+    reflection = Reflection.objects.get(pk=shared_reflection(world)["pk"])
+    Reflection.objects.filter(pk=reflection.pk).update(consent="anonymous")
+    services.pick_quote(anthology, organiser, reflection=reflection)
+    Image.objects.create(
+        publication=publication,
+        file=ContentFile(PNG, name="kaart.png"),
+        description="Een kaart",
+    )
+    if final:
+        services.set_status(publication, organiser, Publication.Status.FINAL)
+    world.__dict__[key] = publication
+    world.__dict__[key + "_chapters"] = {
+        c.kind: c for c in Chapter.objects.filter(publication=publication)
+    }
+    return publication
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000164944415478"
+    "9c633c2127c7c0c0c0c4c0c0c0c0c000000d0401087d71ca660000000049454e44ae426082"
+)
+
+
+def draft(world):
+    return {"slug": world.circle.slug, "pk": _publication(world).pk}
+
+
+def final(world):
+    return {"slug": world.circle.slug, "pk": _publication(world, final=True).pk}
+
+
+def draft_chapter(world, kind="text"):
+    return {**draft(world), "chapter": world._draft_publication_chapters[kind].pk}
+
+
+def draft_quote(world):
+    kwargs = draft_chapter(world, "anthology")
+    quote = world._draft_publication_chapters["anthology"].quotes.get()
+    return {**kwargs, "quote": quote.pk}
+
+
+def final_image(world):
+    publication = _publication(world, final=True)
+    return {**final(world), "image": publication.images.get().pk}
+
+
+def draft_page(world):
+    return reverse("publications:detail", kwargs=draft(world))
+
+
 EXPECTED: dict[str, Case] = {
     # Public pages and plumbing
     "home": Case(everyone("ok")),
@@ -360,6 +437,31 @@ EXPECTED: dict[str, Case] = {
     "reflections:export_qdpx": Case(only("researcher"), circle),
     "reflections:export_qdc": Case(only("researcher"), circle),
     "reflections:framework_import": Case(only("researcher"), circle),
+    # --- publications ---
+    # Researchers and organisers compose; a draft is hidden from the rest of the circle, the
+    # final edition is read by every member.
+    "publications:list": Case(MEMBERS_ONLY, circle),
+    "publications:create": Case(only("researcher", "organiser"), circle),
+    "publications:detail": Case(editors_only(), draft),
+    "publications:edit": Case(editors_only(), draft),
+    "publications:status": Case(
+        editors_only("done"), draft, method="post", data={"status": "review"}, redirect=draft_page
+    ),
+    "publications:read": Case(MEMBERS_ONLY, final),
+    "publications:image": Case(MEMBERS_ONLY, final_image),
+    "publications:image_add": Case(editors_only("bad"), draft, method="post"),
+    "publications:chapter_add": Case(
+        editors_only("done"), draft, method="post", data={"kind": "meetings", "title": "Uitkomsten"}
+    ),
+    "publications:chapter_edit": Case(editors_only(), draft_chapter),
+    "publications:chapter_move": Case(
+        editors_only("done"), draft_chapter, method="post", data={"direction": "down"}
+    ),
+    "publications:chapter_delete": Case(editors_only(), draft_chapter),
+    "publications:anthology": Case(editors_only(), lambda w: draft_chapter(w, "anthology")),
+    "publications:quote_change": Case(
+        editors_only("done"), draft_quote, method="post", data={"attribution": "een ambtenaar"}
+    ),
 }
 
 SAMPLE_VALUES = {
