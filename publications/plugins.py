@@ -12,6 +12,7 @@ APP = "publications"
 
 def register() -> None:
     audit_events.register()
+    registry.add_demo_seeder(APP, "publications.demo.seed", order=10)
     registry.add_tab(
         CircleTab(
             APP,

@@ -12,6 +12,7 @@ from publications.document import Content, presented
 from publications.markdown import print_footnotes
 from publications.models import Image, Publication
 
+
 def media_url(name: str) -> str:
     return f"{settings.MEDIA_URL}{name}"
 

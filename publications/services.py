@@ -100,9 +100,10 @@ def offered(publication: Publication, editor: User):
 
 
 def offered_passages(publication: Publication, editor: User):
-    return Passage.objects.visible_to(editor).filter(
-        reflection__in=offered(publication, editor).values("pk")
-    )
+    """The researchers' coded passages of the offered reflections: stretches of text the editor
+    may read anyway (their codes and memos stay with the researchers), for quoting a part of a
+    reflection instead of the whole."""
+    return Passage.objects.filter(reflection__in=offered(publication, editor).values("pk"))
 
 
 class NotOffered(Exception):

@@ -82,7 +82,8 @@ def composed(world):
         organiser,
         kind="text",
         title="Inleiding",
-        body="Een lange inleiding.[^1]\n\n" + "Een alinea over vakmanschap. " * 200
+        body="Een lange inleiding.[^1]\n\n"
+        + "Een alinea over vakmanschap. " * 200
         + "\n\n[^1]: Een voetnoot onderaan de pagina.\n",
     )
     services.add_chapter(publication, organiser, kind="framework", title="Het kader")
@@ -148,4 +149,3 @@ def test_running_headers_name_the_chapter(composed):
     inleiding = [p for p in pages if "Een alinea over vakmanschap" in p]
     assert len(inleiding) >= 2
     assert all("Inleiding" in page for page in inleiding)
-
