@@ -54,10 +54,11 @@ def peak_rss_mb() -> float:
 
 
 def timed(
-    client: Client, url: str, params: dict, runs: int, cold: bool = False
+    client: Client, url: str, params: dict, runs: int, cold: bool = False, before_each=None
 ) -> tuple[list[float], int, int]:
     """Server times in ms over `runs` requests (after one warm-up), the query count of one
-    and the status. `cold`: the cache is emptied before each (the charts drawn anew)."""
+    and the status. `cold`: the cache is emptied before each (counts made and charts drawn
+    anew); `before_each`: called before each request (outside the time)."""
     from django.core.cache import cache
 
     client.get(url, params)
@@ -66,6 +67,8 @@ def timed(
     for run in range(runs):
         if cold:
             cache.clear()
+        if before_each:
+            before_each()
         started = time.perf_counter()
         if run == 0:
             with connection.execute_wrapper(counter):
@@ -194,12 +197,32 @@ def main() -> None:
             if label == "researcher":
                 report("list filtered by a code", *timed(client, search, coded, args.runs))
                 analysis = reverse("reflections:analysis", args=[circle.slug])
-                report("analysis page", *timed(client, analysis, {}, args.runs))
+                # The counts are kept until the data changes (a stamp PostgreSQL raises), the
+                # charts until what they show changes.
+                report("analysis page, data unchanged", *timed(client, analysis, {}, args.runs))
                 report(
-                    "analysis page, charts not cached",
+                    "analysis page, filtered, data unchanged",
+                    *timed(client, analysis, filters, args.runs),
+                )
+                someone = Reflection.objects.filter(circle=circle, status="submitted").first()
+
+                def a_reflection_changes(pk=someone.pk):
+                    Reflection.objects.filter(pk=pk).update(
+                        exemplary=not Reflection.objects.get(pk=pk).exemplary
+                    )
+
+                report(
+                    "analysis page after a reflection changed",
+                    *timed(client, analysis, {}, args.runs, before_each=a_reflection_changes),
+                )
+                report(
+                    "analysis page, filtered, after a change",
+                    *timed(client, analysis, filters, args.runs, before_each=a_reflection_changes),
+                )
+                report(
+                    "analysis page, nothing cached (charts drawn too)",
                     *timed(client, analysis, {}, max(3, args.runs // 3), cold=True),
                 )
-                report("analysis page, filtered", *timed(client, analysis, filters, args.runs))
             print()
 
         client = Client()

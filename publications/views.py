@@ -282,9 +282,11 @@ def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpRes
         passage.text = (passage.revision.content.get(passage.field) or "")[
             passage.start : passage.end
         ]
+        passage.picked = (passage.reflection_id, passage.pk) in picked
         passages.setdefault(passage.reflection_id, []).append(passage)
     for reflection in offered:
         reflection.offered_passages = passages.get(reflection.pk, [])
+        reflection.picked = (reflection.pk, None) in picked
     return render(
         request,
         "publications/anthology.html",
@@ -294,7 +296,6 @@ def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpRes
             "chapter": found,
             "quotes": quotes,
             "offered": offered,
-            "picked": picked,
             "limit": OFFERED_LIMIT,
             "consent": Reflection.Consent,
             "attribution_form": AttributionForm(),

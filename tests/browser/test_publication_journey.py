@@ -1,0 +1,150 @@
+"""The organiser's journey to the closing publication: start it, write the introduction, add an
+anthology, pick two consented passages (the one whose author wants no name printed appears
+without it), move a chapter up without JavaScript, and read the web edition. axe on every page,
+at 1280 and at 390 px (no sideways scrolling). In Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from publications.models import Publication, Quote
+from reflections import services
+from tests.browser.phone import check_both_widths as check
+from tests.browser.phone import log_in
+from tests.factories import (
+    PASSWORD,
+    CircleFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    ParticipationFactory,
+    UserFactory,
+)
+from tests.reflections.test_reflections import published_framework
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STORIES = [
+    ("Het buurthuis", "named", "Bewoners openden zelf een buurthuis. Wij gaven alleen de sleutel."),
+    ("De moestuin", "anonymous", "Anna zag dat de moestuin bloeide. Breda hoefde niets te doen."),
+]
+
+
+def a_circle_with_consented_passages():
+    circle = CircleFactory(name="Ambtelijk vakmanschap", slug="vakmanschap")
+    breda = MunicipalityFactory(name="Breda", cbs_code="GM0758")
+    ParticipationFactory(circle=circle, municipality=breda, status="participating")
+    anna = UserFactory(email="anna@breda.nl", name="Anna de Vries")
+    MembershipFactory(user=anna, circle=circle, role="participant", municipality=breda)
+    researcher = UserFactory(email="onderzoeker@example.org", name="Rosa Onderzoeker")
+    MembershipFactory(user=researcher, circle=circle, role="researcher")
+    organiser = UserFactory(email="organisator@example.org", name="Olga Organisator")
+    MembershipFactory(user=organiser, circle=circle, role="organiser")
+    framework = published_framework(circle)
+    role = framework.roles.first()
+    for title, consent, situation in STORIES:
+        reflection = services.start_reflection(anna, circle)
+        reflection = services.save_reflection(
+            reflection,
+            {
+                "title": title,
+                "situation": situation,
+                "lesson": "Vertrouwen groeit langzaam.",
+                "roles": [role],
+                "primary_role": role,
+            },
+            by=anna,
+            based_on_version=1,
+        )
+        reflection = services.submit(reflection, by=anna)
+        reflection = services.set_visibility(reflection, "circle", by=anna)
+        reflection = services.set_consent(reflection, consent, by=anna)
+        end = situation.index(".") + 1
+        services.code_passage(
+            reflection,
+            researcher,
+            based_on_version=reflection.version,
+            field="situation",
+            start=0,
+            end=end,
+            codes=[f"role:{role.code}"],
+        )
+    return organiser
+
+
+def test_an_organiser_composes_the_closing_publication(page: Page, live_server, settings):
+    settings.MFA_REQUIRED = False
+    base = live_server.url
+    organiser = a_circle_with_consented_passages()
+    log_in(page, base, organiser.email, PASSWORD)
+    main = page.locator("main")
+
+    page.goto(base + "/kringen/vakmanschap/")
+    page.locator("nav a", has_text="Publicatie").first.click()
+    page.wait_for_url(re.compile(r"/publicaties/$"))
+    check(page)
+    main.get_by_role("link", name="Nieuwe publicatie").click()
+    check(page)
+    page.get_by_label("Titel", exact=True).fill("Vakmanschap in de praktijk")
+    page.locator("#id_isbn").fill("12345")
+    main.locator("form button[type=submit]").click()
+    # A wrong ISBN: said at the field, and the title typed is still there.
+    expect(main.locator("#id_isbn_error, .field__error, .errorlist").first).to_be_visible()
+    expect(page.get_by_label("Titel", exact=True)).to_have_value("Vakmanschap in de praktijk")
+    check(page)
+    page.locator("#id_isbn").fill("")
+    main.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/publicaties/\d+/$"))
+    publication = Publication.objects.get()
+    check(page)
+
+    # The introduction: a text chapter.
+    page.locator("#id_kind").select_option("text")
+    page.get_by_label("Titel", exact=True).fill("Inleiding")
+    main.get_by_role("button", name="Toevoegen").click()
+    page.wait_for_url(re.compile(r"/hoofdstukken/\d+/$"))
+    check(page)
+    page.locator("#id_body").fill("Twee jaar leren.[^1]\n\n[^1]: Van 2025 tot 2027.")
+    main.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(re.compile(r"/publicaties/\d+/$"))
+
+    # An anthology: two consented passages.
+    page.locator("#id_kind").select_option("anthology")
+    page.get_by_label("Titel", exact=True).fill("Stemmen uit de praktijk")
+    main.get_by_role("button", name="Toevoegen").click()
+    page.wait_for_url(re.compile(r"/citaten/$"))
+    check(page)
+    for _ in STORIES:
+        main.get_by_role("button", name="Deze passage kiezen").first.click()
+        page.wait_for_url(re.compile(r"/citaten/$"))
+    assert Quote.objects.filter(passage__isnull=False).count() == 2
+    anonymous = Quote.objects.get(reflection__consent="anonymous")
+    field = page.locator(f"#attribution-{anonymous.pk}")
+    field.fill("een ambtenaar in een grote gemeente")
+    field.locator("xpath=ancestor::form").get_by_role(
+        "button", name="Toeschrijving opslaan"
+    ).click()
+    page.wait_for_url(re.compile(r"/citaten/$"))
+    check(page)
+
+    # The anthology first: moved up with a plain form button.
+    page.goto(base + publication.get_absolute_url())
+    main.get_by_role("button", name=re.compile("^Omhoog")).click()
+    page.wait_for_url(re.compile(r"#hoofdstuk-\d+$"))
+    expect(main.locator(".chapter-list__title")).to_have_text(
+        ["Stemmen uit de praktijk", "Inleiding"]
+    )
+    check(page)
+
+    # The web edition: the quotes as consented.
+    main.get_by_role("link", name="Voorbeeld als webpagina").click()
+    page.wait_for_url(re.compile(r"/lezen/$"))
+    quotes = main.locator("figure.quote")
+    expect(quotes).to_have_count(2)
+    named = quotes.filter(has_text="Bewoners openden zelf een buurthuis.")
+    expect(named).to_contain_text("Anna de Vries, Breda")
+    unnamed = quotes.filter(has_text="zag dat de moestuin bloeide.")
+    expect(unnamed).to_contain_text("een ambtenaar in een grote gemeente")
+    expect(unnamed).not_to_contain_text("Anna")
+    expect(unnamed).not_to_contain_text("Breda")
+    check(page)
