@@ -10,6 +10,7 @@ from publications.models import Chapter, Publication
 from reflections.models import Passage, Reflection
 
 ORGANISER = "organisator@example.org"
+RESEARCHER = "onderzoeker@example.org"
 TITLE = "Vakmanschap in de praktijk"
 INTRODUCTION = """Twee jaar lang schreven ambtenaren uit vijf gemeenten op wat zij deden als \
 bewoners met een initiatief kwamen. Zij legden hun praktijk naast het kader van rollen, \
@@ -54,8 +55,11 @@ def seed(context: DemoContext) -> None:
         (Chapter.Kind.ANALYSIS, "Wat de reflecties laten zien", ""),
         (Chapter.Kind.MEETINGS, "Opbrengsten van de bijeenkomsten", ""),
     ]
+    researcher = User.objects.get(email=RESEARCHER)
     for kind, title, body in chapters:
-        chapter = services.add_chapter(publication, organiser, kind=kind, title=title, body=body)
+        # The counts are the researchers' to publish.
+        editor = researcher if kind in services.RESEARCHERS_ONLY else organiser
+        chapter = services.add_chapter(publication, editor, kind=kind, title=title, body=body)
         if kind == Chapter.Kind.ANTHOLOGY:
             _pick(publication, chapter, organiser)
 

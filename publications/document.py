@@ -54,6 +54,15 @@ def checksum(data: dict) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
+def left_out(publication: Publication) -> list[str]:
+    """What the next render of a draft leaves out of its anthologies, and why (the editors'
+    warning), without building the rest of the content."""
+    removed: list[str] = []
+    for chapter in Chapter.objects.filter(publication=publication, kind=Chapter.Kind.ANTHOLOGY):
+        anthology_data(chapter, removed)
+    return removed
+
+
 def for_render(publication: Publication) -> Content:
     """What a render uses: the frozen content of a final edition, else the content now."""
     if publication.is_final and publication.frozen is not None:
@@ -64,6 +73,7 @@ def for_render(publication: Publication) -> Content:
 def content(publication: Publication) -> Content:
     with translation.override(publication.language):
         removed: list[str] = []
+        images = {image.pk: image for image in publication.images.all()}
         chapters = []
         for number, chapter in enumerate(
             Chapter.objects.filter(publication=publication).order_by("position", "pk"), start=1
@@ -74,7 +84,7 @@ def content(publication: Publication) -> Content:
                     "anchor": f"hoofdstuk-{number}",
                     "kind": chapter.kind,
                     "title": chapter.title,
-                    **_chapter_data(publication, chapter, removed),
+                    **_chapter_data(publication, chapter, removed, images),
                 }
             )
         data = {
@@ -95,10 +105,16 @@ def content(publication: Publication) -> Content:
     return Content(data=data, removed=removed)
 
 
-def _chapter_data(publication: Publication, chapter: Chapter, removed: list[str]) -> dict:
+def _chapter_data(
+    publication: Publication, chapter: Chapter, removed: list[str], images: dict
+) -> dict:
     kind = chapter.kind
     if kind == Chapter.Kind.TEXT:
-        return {"html": render_chapter(chapter.body, publication, prefix=f"c{chapter.pk}-")}
+        return {
+            "html": render_chapter(
+                chapter.body, publication, prefix=f"c{chapter.pk}-", images=images
+            )
+        }
     if kind == Chapter.Kind.FRAMEWORK:
         return framework_data(publication.circle)
     if kind == Chapter.Kind.MEETINGS:
@@ -194,13 +210,40 @@ def printable(reflection: Reflection) -> bool:
     )
 
 
-def _without(text: str, names: list[str]) -> str:
+# Words of a name that say nothing about who it is ("Anna van den Berg": van, den).
+PARTICLES = {"van", "der", "den", "de", "het", "ter", "ten", "te", "op", "in", "la", "le", "du"}
+
+
+def _name_patterns(person: str, municipality: str) -> list[re.Pattern]:
+    """What identifies an anonymous author in a text: each part of their name, and their
+    municipality's name with what grows from it ("Breda" → "Bredase", "'s-Gravenhage"), in the
+    text's Unicode form, case ignored, matched only as (the start of) a whole word."""
+    words = [
+        part
+        for part in re.split(r"[\s\-]+", unicodedata.normalize("NFC", person or ""))
+        if len(part) >= 3 and part.casefold() not in PARTICLES
+    ]
+    town = unicodedata.normalize("NFC", municipality or "").strip()
+    found = [re.escape(word) for word in words]
+    if town:
+        found.append(re.escape(town) + r"\w*")
+    return [re.compile(rf"(?<![\w]){word}(?!\w)", re.IGNORECASE) for word in found]
+
+
+def _without(text: str, person: str, municipality: str) -> str:
     text = unicodedata.normalize("NFC", text or "")
-    for name in names:
-        for part in [name, *name.split()]:
-            if len(part) >= 3:
-                text = re.sub(rf"\b{re.escape(part)}\b", WITHHELD, text, flags=re.IGNORECASE)
+    for pattern in _name_patterns(person, municipality):
+        text = pattern.sub(WITHHELD, text)
     return text
+
+
+def stale(quote: Quote) -> bool:
+    """A passage coded on an older version: the author may have taken something out since, so
+    it is not printed from the old text."""
+    return (
+        quote.passage_id is not None
+        and quote.passage.revision.reflection_version != quote.reflection.version
+    )
 
 
 def quote_text(quote: Quote) -> str:
@@ -235,6 +278,15 @@ def anthology_data(chapter: Chapter, removed: list[str]) -> list[dict]:
                 % {"title": reflection.title, "chapter": chapter.title}
             )
             continue
+        if stale(quote):
+            removed.append(
+                _(
+                    "“%(title)s” (chapter “%(chapter)s”): the author changed the text since the "
+                    "passage was coded; pick it again from the current text"
+                )
+                % {"title": reflection.title, "chapter": chapter.title}
+            )
+            continue
         text = quote_text(quote)
         if reflection.consent == Reflection.Consent.NAMED:
             attribution = ", ".join(
@@ -246,10 +298,11 @@ def anthology_data(chapter: Chapter, removed: list[str]) -> list[dict]:
                 if part
             )
         else:
-            names = [reflection.author.name]
-            if reflection.municipality:
-                names.append(reflection.municipality.name)
-            text = _without(text, names)
+            text = _without(
+                text,
+                reflection.author.name,
+                reflection.municipality.name if reflection.municipality else "",
+            )
             attribution = quote.attribution or _("a participant in the learning circle")
         found.append(
             {
@@ -282,11 +335,17 @@ def _labels(circle) -> Labels:
     )
 
 
+# A published count this small could point at one or two people: it is shown as "fewer than
+# SMALL" and left out of the chart.
+SMALL = 3
+SUPPRESSED = -1
+
+
 def _table(table) -> dict:
     return {
         "rows": [[r.key, r.name] for r in table.rows],
         "columns": [[c.key, c.name] for c in table.columns],
-        "grid": table.grid(),
+        "grid": [[SUPPRESSED if 0 < n < SMALL else n for n in row] for row in table.grid()],
     }
 
 
@@ -388,11 +447,23 @@ def _figure(slug: str, table: dict, title: str | None = None):
     rows = [Label(*row) for row in table["rows"]]
     columns = [Label(*column) for column in table["columns"]]
     counts = {
-        (row.key, column.key): grid[i][j]
+        (row.key, column.key): max(grid[i][j], 0)
         for i, row in enumerate(rows)
         for j, column in enumerate(columns)
     }
     found = figure(slug, CrossTable(rows=rows, columns=columns, counts=counts))
+    found.suppressed = {
+        (row.key, column.key)
+        for i, row in enumerate(rows)
+        for j, column in enumerate(columns)
+        if grid[i][j] == SUPPRESSED
+    }
+    if found.suppressed:
+        found.description = "{} {}".format(
+            found.description,
+            _("Numbers below %(small)s are not shown, so that nobody can be recognised.")
+            % {"small": SMALL},
+        )
     if title:
         found.title = title
     return found
@@ -410,7 +481,15 @@ def _shown_figure(found, prefix: str) -> dict:
         "svg": chart(found, prefix=prefix),
         "columns": [c.name for c in table.columns],
         "rows": [
-            {"label": r.name, "cells": [table.count(r.key, c.key) for c in table.columns]}
+            {
+                "label": r.name,
+                "cells": [
+                    _("fewer than %(small)s") % {"small": SMALL}
+                    if (r.key, c.key) in found.suppressed
+                    else table.count(r.key, c.key)
+                    for c in table.columns
+                ],
+            }
             for r in table.rows
         ],
     }

@@ -40,6 +40,10 @@ class NewChapterForm(forms.ModelForm):
         model = Chapter
         fields = ["kind", "title"]
 
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
 
 class ChapterForm(forms.ModelForm):
     class Meta:

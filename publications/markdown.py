@@ -17,8 +17,8 @@ _markdown = (
 IMAGE_SCHEME = "afbeelding:"
 _TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h2", "h3",
-    "h4", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "section", "img", "figure",
-    "figcaption",
+    "h4", "h5", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "section", "img",
+    "figure", "figcaption",
 }  # fmt: skip
 _ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
@@ -29,16 +29,23 @@ _ATTRIBUTES = {
     "hr": {"class"},
     "img": {"src", "alt"},
 }
-_IMAGE = re.compile(r'<img src="afbeelding:(\d+)" alt="([^"]*)"\s*/?>')
+_ANY_IMAGE = re.compile(r"<img\b[^>]*>")
+_OUR_IMAGE = re.compile(r'^<img src="afbeelding:(\d+)" alt="([^"]*)"\s*/?>$')
+_ALT = re.compile(r'alt="([^"]*)"')
+# A chapter's own headings sit one level below its title (h2 in print and on the web).
+_HEADING = re.compile(r"<(/?)h([234])\b")
 
 
-def render_chapter(text: str, publication, prefix: str = "") -> str:
+def render_chapter(text: str, publication, prefix: str = "", images: dict | None = None) -> str:
     """Sanitised HTML of a chapter: footnote ids start with `prefix` (several chapters share one
     document), and an image reference that is not one of this publication's images is shown as
     its description in words instead."""
-    images = {image.pk: image for image in publication.images.all()}
+    images = {image.pk: image for image in publication.images.all()} if images is None else images
+    rendered = _HEADING.sub(
+        lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", _markdown.render(text or "")
+    )
     html = nh3.clean(
-        _markdown.render(text or ""),
+        rendered,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "afbeelding"},
@@ -47,12 +54,17 @@ def render_chapter(text: str, publication, prefix: str = "") -> str:
     html = html.replace('id="fn', f'id="{prefix}fn').replace('href="#fn', f'href="#{prefix}fn')
 
     def image(match: re.Match) -> str:
-        found = images.get(int(match.group(1)))
+        # Only the publication's own uploads: any other source (another site, our own URLs,
+        # another publication's image) becomes its description in words, so neither a reader's
+        # browser nor the PDF renderer fetches it.
+        ours = _OUR_IMAGE.match(match.group(0))
+        found = images.get(int(ours.group(1))) if ours else None
         if found is None:
-            return f"[{match.group(2)}]"
+            alt = _ALT.search(match.group(0))
+            return f"[{alt.group(1)}]" if alt and alt.group(1) else ""
         return f'<img src="{IMAGE_SCHEME}{found.pk}" alt="{escape(found.description)}">'
 
-    return _IMAGE.sub(image, html)
+    return _ANY_IMAGE.sub(image, html)
 
 
 _SOURCE = re.compile(r'src="afbeelding:(\d+)"')

@@ -23,7 +23,7 @@ TITLE = 200
 
 def image_path(instance, filename: str) -> str:
     """Each publication's images in a folder of their own (the PDF renderer may read that
-    folder and nothing else of the media)."""
+    folder and nothing else of the media); the extension is what the file is (services)."""
     extension = filename.rsplit(".", 1)[-1].lower()
     return f"publications/{instance.publication_id}/{uuid.uuid4().hex}.{extension}"
 

@@ -11,7 +11,26 @@ from leerkring import audit
 from leerkring.models import Circle, User
 from publications.document import content
 from publications.models import Chapter, Image, Publication, Quote
+from publications.validators import image_format, validate_image
 from reflections.models import Passage, Reflection
+
+# Chapters that publish counts over what was shared with the researchers: only researchers,
+# who may analyse the reflections, add them (the counts are published without small numbers).
+RESEARCHERS_ONLY = (Chapter.Kind.ANALYSIS, Chapter.Kind.MUNICIPALITIES)
+
+
+class NotForYou(Exception):
+    """Only researchers add chapters of this kind."""
+
+
+def chapter_kinds(publication: Publication, by: User) -> list[tuple[str, str]]:
+    from leerkring.access import is_researcher
+
+    return [
+        (kind, label)
+        for kind, label in Chapter.Kind.choices
+        if kind not in RESEARCHERS_ONLY or is_researcher(by, publication.circle)
+    ]
 
 
 class FinalPublication(Exception):
@@ -45,6 +64,8 @@ def update_publication(publication: Publication, by: User, **fields) -> Publicat
 def add_chapter(
     publication: Publication, by: User, *, kind: str, title: str, body: str = ""
 ) -> Chapter:
+    if kind not in dict(chapter_kinds(publication, by)):
+        raise NotForYou(kind)
     with transaction.atomic():
         locked = _editable(publication)
         last = locked.chapters.aggregate(last=Max("position"))["last"] or 0
@@ -61,6 +82,7 @@ def change_chapter(chapter: Chapter, by: User, *, title: str, body: str) -> Chap
         _editable(chapter.publication)
         Chapter.objects.filter(pk=chapter.pk).update(title=title, body=body)
         chapter.title, chapter.body = title, body
+        audit.record("publication.chapter_changed", actor=by, target=chapter.publication)
     return chapter
 
 
@@ -86,6 +108,7 @@ def move_chapter(chapter: Chapter, by: User, *, up: bool) -> None:
         first, second = chapters[index], chapters[other]
         Chapter.objects.filter(pk=first.pk).update(position=second.position)
         Chapter.objects.filter(pk=second.pk).update(position=first.position)
+        audit.record("publication.chapter_moved", actor=by, target=publication)
 
 
 def offered(publication: Publication, editor: User):
@@ -141,8 +164,9 @@ def pick_quote(
 
 def change_attribution(quote: Quote, by: User, attribution: str) -> None:
     with transaction.atomic():
-        _editable(quote.chapter.publication)
+        publication = _editable(quote.chapter.publication)
         Quote.objects.filter(pk=quote.pk).update(attribution=attribution)
+        audit.record("publication.attribution_changed", actor=by, target=publication)
 
 
 def remove_quote(quote: Quote, by: User) -> None:
@@ -153,9 +177,13 @@ def remove_quote(quote: Quote, by: User) -> None:
 
 
 def add_image(publication: Publication, by: User, *, file, description: str) -> Image:
+    validate_image(file)
     with transaction.atomic():
         locked = _editable(publication)
-        image = Image.objects.create(publication=locked, file=file, description=description)
+        image = Image(publication=locked, description=description)
+        image.file.save(f"{image_format(file)}", file, save=False)
+        image.save()
+        audit.record("publication.image_added", actor=by, target=locked)
     return image
 
 

@@ -57,3 +57,16 @@ def validate_image(file) -> None:
         raise ValidationError(
             _("The image has more than 40 megapixels: make it smaller."), code="image_pixels"
         )
+
+
+def image_format(file) -> str:
+    """A file name for an uploaded image with the extension of what it is (not of what it was
+    called): "image.png" or "image.jpg"."""
+    from PIL import Image
+
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    with Image.open(file) as image:
+        kind = image.format
+    file.seek(position)
+    return "image.png" if kind == "PNG" else "image.jpg"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,6 +50,14 @@ def _chapter(publication: Publication, chapter: int) -> Chapter:
     found = get_object_or_404(Chapter, publication=publication, pk=chapter)
     found.publication = publication
     return found
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A posted id (what the editor picked; it is then looked up among what they may pick)."""
+    value = request.POST.get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
 
 
 def _final_refused(request: HttpRequest, publication: Publication) -> HttpResponse:
@@ -102,14 +111,14 @@ def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     context = {"circle": circle, "publication": publication, "can_edit": can_edit}
     if can_edit:
         chapters = list(publication.chapters.all())
-        current = None if publication.is_final else document.content(publication)
+
         context.update(
             chapters=chapters,
-            new_chapter=NewChapterForm(),
+            new_chapter=NewChapterForm(kinds=services.chapter_kinds(publication, request.user)),
             image_form=ImageForm(),
             images=list(publication.images.all()),
             status_form=StatusForm(initial={"status": publication.status}),
-            removed=current.removed if current else [],
+            removed=[] if publication.is_final else document.left_out(publication),
             consent_changes=document.consent_changes(publication),
         )
     return render(request, "publications/publication_detail.html", context)
@@ -124,6 +133,8 @@ def publication_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = PublicationForm(request.POST or None, request.FILES or None, instance=publication)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if fields.get("cover") is False:  # "clear" ticked: no cover
+            fields["cover"] = ""
         if fields:
             services.update_publication(publication, request.user, **fields)
         messages.success(request, _("The publication has been saved."))
@@ -140,7 +151,7 @@ def publication_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def chapter_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle, publication = _editable(request, slug, pk)
-    form = NewChapterForm(request.POST)
+    form = NewChapterForm(request.POST, kinds=services.chapter_kinds(publication, request.user))
     if not form.is_valid():
         return render(
             request,
@@ -157,6 +168,8 @@ def chapter_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     except services.FinalPublication:
         return _final_refused(request, publication)
+    except services.NotForYou:
+        raise PermissionDenied from None
     messages.success(request, _("The chapter has been added."))
     if chapter.kind in (Chapter.Kind.TEXT, Chapter.Kind.ANTHOLOGY):
         name = (
@@ -177,12 +190,15 @@ def chapter_edit(request: HttpRequest, slug: str, pk: int, chapter: int) -> Http
         return _final_refused(request, publication)
     form = ChapterForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
-        services.change_chapter(
-            found,
-            request.user,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data.get("body", found.body),
-        )
+        try:
+            services.change_chapter(
+                found,
+                request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data.get("body", found.body),
+            )
+        except services.FinalPublication:
+            return _final_refused(request, publication)
         messages.success(request, _("The chapter has been saved."))
         return redirect(publication)
     return render(
@@ -222,7 +238,10 @@ def chapter_delete(request: HttpRequest, slug: str, pk: int, chapter: int) -> Ht
     if publication.is_final:
         return _final_refused(request, publication)
     if request.method == "POST":
-        services.delete_chapter(found, request.user)
+        try:
+            services.delete_chapter(found, request.user)
+        except services.FinalPublication:
+            return _final_refused(request, publication)
         messages.success(request, _("The chapter has been removed."))
         return redirect(publication)
     return render(
@@ -245,12 +264,12 @@ def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpRes
         if publication.is_final:
             return _final_refused(request, publication)
         offered = services.offered(publication, request.user)
-        reflection = get_object_or_404(offered, pk=request.POST.get("reflection", "0"))
+        reflection = get_object_or_404(offered, pk=_posted_id(request, "reflection"))
         passage = None
         if request.POST.get("passage"):
             passage = get_object_or_404(
                 services.offered_passages(publication, request.user).filter(reflection=reflection),
-                pk=request.POST["passage"],
+                pk=_posted_id(request, "passage"),
             )
         form = AttributionForm(request.POST)
         if form.is_valid():
@@ -267,6 +286,14 @@ def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpRes
         found.quotes.select_related("reflection__author", "reflection__municipality", "passage")
     )
     picked = {(q.reflection_id, q.passage_id) for q in quotes}
+    # A quote another editor picked from what this one may not read: no title, no name.
+    readable = set(
+        Reflection.objects.visible_to(request.user)
+        .filter(pk__in=[q.reflection_id for q in quotes])
+        .values_list("pk", flat=True)
+    )
+    for quote in quotes:
+        quote.readable = quote.reflection_id in readable
     offered = list(
         services.offered(publication, request.user)
         .select_related("author", "municipality")

@@ -115,7 +115,7 @@ def test_an_organiser_composes_the_closing_publication(page: Page, live_server, 
     page.wait_for_url(re.compile(r"/citaten/$"))
     check(page)
     for _ in STORIES:
-        main.get_by_role("button", name="Deze passage kiezen").first.click()
+        main.get_by_role("button", name=re.compile("^Deze passage kiezen")).first.click()
         page.wait_for_url(re.compile(r"/citaten/$"))
     assert Quote.objects.filter(passage__isnull=False).count() == 2
     anonymous = Quote.objects.get(reflection__consent="anonymous")

@@ -14,7 +14,7 @@ from publications import document, services
 from publications.markdown import print_footnotes, render_chapter
 from publications.models import Chapter, Publication
 from publications.validators import validate_image, validate_isbn
-from reflections.models import Reflection
+from reflections.models import FreeCode, Reflection
 from tests.factories import MeetingFactory, OutcomeFactory, ReflectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +233,9 @@ def test_every_chapter_kind_reads_as_a_web_page(client, world, publication, orga
 
     reflect(world, framework(world.circle, 1), roles=["sturen"], values=["gelijkheid"])
     for kind, _label in Chapter.Kind.choices:
-        services.add_chapter(publication, organiser, kind=kind, title=f"Hoofdstuk {kind}")
+        services.add_chapter(
+            publication, world.users["researcher"], kind=kind, title=f"Hoofdstuk {kind}"
+        )
     client.force_login(organiser)
     response = client.get(reverse("publications:read", args=[world.circle.slug, publication.pk]))
     assert response.status_code == 200
@@ -241,3 +243,81 @@ def test_every_chapter_kind_reads_as_a_web_page(client, world, publication, orga
     for kind, _label in Chapter.Kind.choices:
         assert f"Hoofdstuk {kind}" in text
     assert "<svg" in text  # the analysis chapter's charts
+
+
+def test_counts_are_published_by_researchers_and_without_small_numbers(
+    world, publication, organiser
+):
+    from tests.reflections.test_analysis import framework, reflect
+
+    version = framework(world.circle, 1)
+    for _ in range(3):
+        reflect(world, version, roles=["sturen"], values=["gelijkheid"])
+    reflect(world, version, roles=["loslaten"], values=["gelijkheid"])
+    with pytest.raises(services.NotForYou):
+        services.add_chapter(publication, organiser, kind="analysis", title="Cijfers")
+    assert "analysis" not in dict(services.chapter_kinds(publication, organiser))
+    services.add_chapter(publication, world.users["researcher"], kind="analysis", title="Cijfers")
+    (chapter,) = document.presented(document.content(publication).data, str)
+    (matrix,) = [f for f in chapter["figures"] if "democratische waarden" in f["title"]]
+    cells = {row["label"]: row["cells"] for row in matrix["rows"]}
+    assert cells["Sturen"] == [3]
+    assert cells["Loslaten"] == ["minder dan 3"]
+    assert "onder de 3" in matrix["description"]
+
+
+def test_images_from_elsewhere_are_never_fetched(publication):
+    html = render_chapter(
+        "![a](https://elders.example/x.png) ![b](//elders.example/y.png) ![c](/media/z.png)",
+        publication,
+    )
+    assert "<img" not in html
+    assert "[a] [b] [c]" in html
+
+
+def test_an_anonymous_quote_loses_derived_names_but_keeps_ordinary_words():
+    text = document._without(
+        "Anna van den Berg zag dat de Bredase aanpak in Breda werkte, zei anna; den Haag niet.",
+        "Anna van den Berg",
+        "Breda",
+    )
+    assert "Anna" not in text and "anna" not in text and "Berg" not in text
+    assert "Bredase" not in text and "Breda" not in text
+    assert "van den" in text and "den Haag" in text
+
+
+def test_a_passage_coded_on_an_older_version_is_not_printed(world, publication, organiser):
+    from reflections import services as reflection_services
+
+    quoted = reflection(world, "named", title="Het buurthuis")
+    passage = reflection_services.code_passage(
+        quoted,
+        world.users["researcher"],
+        based_on_version=quoted.version,
+        field="lesson",
+        start=0,
+        end=10,
+        codes=["free:" + str(FreeCode.objects.create(circle=world.circle, name="Moed").pk)],
+    )
+    chapter = services.add_chapter(publication, organiser, kind="anthology", title="Stemmen")
+    services.pick_quote(chapter, organiser, reflection=quoted, passage=passage)
+    assert len(document.content(publication).data["chapters"][0]["quotes"]) == 1
+    Reflection.objects.filter(pk=quoted.pk).update(version=quoted.version + 1)
+    current = document.content(publication)
+    assert current.data["chapters"][0]["quotes"] == []
+    assert "veranderd" in current.removed[0]
+
+
+def test_ids_from_another_publication_or_not_numbers_find_nothing(
+    client, world, publication, organiser
+):
+    other = services.create_publication(world.circle, organiser, title="Een andere")
+    theirs = services.add_chapter(other, organiser, kind="anthology", title="Van een ander")
+    client.force_login(organiser)
+    url = reverse("publications:chapter_edit", args=[world.circle.slug, publication.pk, theirs.pk])
+    assert client.get(url).status_code == 404
+    ours = services.add_chapter(publication, organiser, kind="anthology", title="Stemmen")
+    pick = reverse("publications:anthology", args=[world.circle.slug, publication.pk, ours.pk])
+    assert client.post(pick, {"reflection": "1 OR 1=1"}).status_code == 404
+    assert client.post(pick, {"reflection": str(reflection(world, "none").pk)}).status_code == 404
+    assert ours.quotes.count() == 0
