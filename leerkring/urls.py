@@ -15,6 +15,7 @@ urlpatterns = [
     path("kringen/", include("municipalities.urls")),
     path("kringen/", include("sessions.urls")),
     path("kringen/", include("reflections.urls")),
+    path("kringen/", include("publications.urls")),
     path("", include("sessions.personal_urls")),
     path("", include("municipalities.public_urls")),
     path("accounts/", include("allauth.urls")),

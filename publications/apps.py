@@ -6,3 +6,8 @@ class PublicationsConfig(AppConfig):
     name = "publications"
     label = "publications"
     verbose_name = _("Publications")
+
+    def ready(self) -> None:
+        from publications import plugins
+
+        plugins.register()
