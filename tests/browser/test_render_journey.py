@@ -5,10 +5,8 @@ downloaded. axe-clean at 1280 and 390 px, on the meeting page and the job page."
 import re
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import Page, expect
 
-from leerkring.celery import app as celery_app
 from leerkring.markdown import render_markdown
 from publications.models import RenderJob
 from tests.browser.phone import check_both_widths, log_in
@@ -21,20 +19,15 @@ from tests.factories import (
     OutcomeFactory,
     UserFactory,
 )
+from tests.publications.worker import renders_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def render_worker():
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            celery_app, pool="solo", queues=["renders"], perform_ping_check=False
-        ) as worker:
-            yield worker
-    finally:
-        celery_app.conf.task_always_eager = True
+    with renders_worker() as worker:
+        yield worker
 
 
 def test_organiser_renders_a_meeting_report_and_downloads_it(

@@ -5,7 +5,6 @@ import time
 
 import pypdf
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from leerkring.celery import app as celery_app
 from leerkring.markdown import render_markdown
@@ -19,6 +18,7 @@ from tests.factories import (
     OutcomeFactory,
     UserFactory,
 )
+from tests.publications.worker import renders_worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,29 +33,25 @@ def test_a_real_worker_on_the_renders_queue_renders_a_meeting_report():
     AgendaItemFactory(meeting=meeting, title="Casus uit Dordrecht")
     OutcomeFactory(meeting=meeting, kind="agreement", text="Een werkbezoek plannen")
 
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            queues=["renders"],
-            perform_ping_check=False,
-            shutdown_timeout=20,
-        ):
-            job, created = services.start_render(meeting_report.KIND, meeting, organiser)
-            seen = set()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                job.refresh_from_db()
-                seen.add((job.status, job.stage))
-                if not job.is_active:
-                    break
-                time.sleep(0.05)
-    finally:
-        celery_app.conf.task_always_eager = True
+    with renders_worker():
+        job, created = services.start_render(meeting_report.KIND, meeting, organiser)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if not job.is_active:
+                break
+            time.sleep(0.05)
     assert created and job.status == RenderJob.Status.DONE, (job.status, job.error)
     assert job.percent == 100 and job.page_count >= 1 and job.render_seconds > 0
     reader = pypdf.PdfReader(private_storage().path(job.file.name))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Casus uit Dordrecht" in text and "Een werkbezoek plannen" in text
     assert reader.metadata.title == "Verslag: Najaarsbijeenkomst"
+
+
+def test_the_worker_left_the_app_consuming_every_queue_again():
+    """After the render worker above, a worker started without queues listens to the default
+    queue again (tests/core/test_outbox.py's worker delivers e-mail through it)."""
+    with renders_worker():
+        assert set(celery_app.amqp.queues.consume_from) == {"renders"}
+    assert "celery" in celery_app.amqp.queues.consume_from
