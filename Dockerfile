@@ -1,4 +1,4 @@
-# Leerkring: one image for web (gunicorn), worker and beat.
+# Leerkring: one image for web (gunicorn), worker, render worker and beat.
 FROM python:3.11-slim-bookworm
 
 # MPLCONFIGDIR: matplotlib's font cache is built into the image (and writable by the app user),
@@ -10,7 +10,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MPLCONFIGDIR=/opt/matplotlib \
     PATH=/opt/venv/bin:$PATH
 
-# WeasyPrint's system libraries (Pango, HarfBuzz with fast font subsetting) and fonts.
+# WeasyPrint's system libraries: Pango, and HarfBuzz with libharfbuzz-subset0 (without it
+# WeasyPrint falls back to fontTools for font subsetting, many times slower). The PDFs use the
+# font shipped in static/; DejaVu and Liberation are the fallbacks.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 \
@@ -30,10 +32,10 @@ RUN pybabel compile --domain django --directory locale \
  && rm -rf /tmp/build \
  && python -c "import matplotlib.font_manager" \
  && useradd --system --home-dir /app leerkring \
- && mkdir -p /data/media \
+ && mkdir -p /data/media /data/private \
  && chown -R leerkring /data /opt/matplotlib
 
 USER leerkring
-ENV MEDIA_ROOT=/data/media DATA_DIR=/data
+ENV MEDIA_ROOT=/data/media PRIVATE_ROOT=/data/private DATA_DIR=/data
 EXPOSE 8000
 CMD ["gunicorn", "leerkring.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

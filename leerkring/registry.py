@@ -75,6 +75,7 @@ class Registry:
     overview: list[Section] = field(default_factory=list)
     seeders: list[tuple[str, int, str]] = field(default_factory=list)
     beat: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    pages: dict[str, list[Section]] = field(default_factory=dict)
 
     # --- filled by apps -------------------------------------------------------------------
     def add_tab(self, tab: CircleTab) -> None:
@@ -86,6 +87,13 @@ class Registry:
     def add_overview_section(self, section: Section) -> None:
         """A part of every circle's overview page (below the circle's own summary)."""
         self.overview = [s for s in self.overview if s.key != section.key] + [section]
+
+    def add_page_section(self, page: str, section: Section) -> None:
+        """A part of one object's page, named by its view ("meetings:detail"); the page's
+        object is the subject. A higher app adds to a lower app's page this way (the meeting
+        page's report as PDF) without the lower app knowing it."""
+        sections = self.pages.setdefault(page, [])
+        self.pages[page] = [s for s in sections if s.key != section.key] + [section]
 
     def add_demo_seeder(self, app_label: str, dotted_path: str, order: int = 100) -> None:
         """`dotted_path` names a function taking the DemoContext; run by `seed_demo`."""
@@ -111,6 +119,9 @@ class Registry:
 
     def overview_sections(self) -> list[Section]:
         return sorted(self.overview, key=lambda s: (s.order, _app_rank(s.app_label)))
+
+    def page_sections(self, page: str) -> list[Section]:
+        return sorted(self.pages.get(page, []), key=lambda s: (s.order, _app_rank(s.app_label)))
 
     def demo_seeders(self) -> list[Callable]:
         ordered = sorted(self.seeders, key=lambda s: (_app_rank(s[0]), s[1]))

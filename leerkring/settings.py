@@ -144,8 +144,15 @@ MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files that only a view checking permission may hand out (rendered PDFs): outside MEDIA_ROOT,
+# without a URL of their own.
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(DATA_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "leerkring.storage.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -252,6 +259,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_TIMEZONE = TIME_ZONE
+# Renders (PDFs) run on a queue of their own, consumed by a worker of their own, so a long
+# render never delays e-mails and reminders on the default queue.
+CELERY_TASK_ROUTES = {"publications.tasks.render_document": {"queue": "renders"}}
+# A render is stopped (and its job failed with a message) after the soft limit, killed after
+# the hard one. Both stay well below the broker's visibility_timeout.
+RENDER_SOFT_TIME_LIMIT = env.int("RENDER_SOFT_TIME_LIMIT", default=300)
+RENDER_TIME_LIMIT = env.int("RENDER_TIME_LIMIT", default=360)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Apps add their periodic tasks to the registry (leerkring/registry.py); leerkring/celery.py
 # hands them to beat when it starts.
@@ -297,4 +311,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of every render at INFO; its warnings (a refused URL) stay.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -11,6 +11,7 @@ from leerkring.models import AuditEvent
 from publications.models import Chapter, Publication
 
 PUBLICATIONS = gettext_lazy("Publications")
+DOCUMENTS = gettext_lazy("Documents (PDF)")
 
 
 def _choice(choices, value: str | None) -> str:
@@ -24,6 +25,24 @@ def chapter_added(event: AuditEvent) -> str:
 def status_changed(event: AuditEvent) -> str:
     return _("Publication status changed to: %(status)s") % {
         "status": _choice(Publication.Status, event.data.get("status"))
+    }
+
+
+def _document(event: AuditEvent) -> str:
+    return event.data.get("document") or event.target_repr or "?"
+
+
+def render_started(event: AuditEvent) -> str:
+    return _("PDF render started: %(document)s (content %(checksum)s)") % {
+        "document": _document(event),
+        "checksum": event.data.get("checksum", "?"),
+    }
+
+
+def render_downloaded(event: AuditEvent) -> str:
+    return _("PDF downloaded: %(document)s (content %(checksum)s)") % {
+        "document": _document(event),
+        "checksum": event.data.get("checksum", "?"),
     }
 
 
@@ -42,3 +61,12 @@ def register() -> None:
         ("publication.status_changed", status_changed, gettext_lazy("Publication status changed")),
     ):
         describe_event(code, describer, label=label, group=PUBLICATIONS)
+    describe_event(
+        "render.started", render_started, label=gettext_lazy("PDF render started"), group=DOCUMENTS
+    )
+    describe_event(
+        "render.downloaded",
+        render_downloaded,
+        label=gettext_lazy("PDF downloaded"),
+        group=DOCUMENTS,
+    )

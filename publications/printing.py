@@ -17,7 +17,9 @@ def media_url(name: str) -> str:
     return f"{settings.MEDIA_URL}{name}"
 
 
-def print_html(publication: Publication, content: Content) -> str:
+def print_context(publication: Publication, content: Content) -> dict:
+    """What the print template needs: the content with its charts, footnotes at the foot of
+    the page and images as media URLs (the renderer reads only this publication's folder)."""
     images = {image.pk: image.file.name for image in Image.objects.filter(publication=publication)}
 
     def image_url(image_id: int) -> str:
@@ -27,12 +29,13 @@ def print_html(publication: Publication, content: Content) -> str:
     for chapter in chapters:
         if chapter.get("html"):
             chapter["html"] = print_footnotes(chapter["html"])
+    return {
+        "content": content.data,
+        "chapters": chapters,
+        "cover_url": media_url(content.data["cover"]) if content.data.get("cover") else "",
+    }
+
+
+def print_html(publication: Publication, content: Content) -> str:
     with translation.override(content.data.get("language") or "nl"):
-        return render_to_string(
-            "publications/print.html",
-            {
-                "content": content.data,
-                "chapters": chapters,
-                "cover_url": media_url(content.data["cover"]) if content.data.get("cover") else "",
-            },
-        )
+        return render_to_string("publications/print.html", print_context(publication, content))

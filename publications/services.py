@@ -1,18 +1,50 @@
-"""Every change to a publication: composing it (chapters, their order, the anthology's quotes,
-images) and moving it from draft to review to final. Marking it final freezes the content."""
+"""Every change this app makes: composing a publication (chapters, their order, the
+anthology's quotes, images) and moving it from draft to review to final (final freezes the
+content); and starting renders and recording their progress (the Celery task,
+publications.tasks, calls `run_render`; views call `start_render`)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from leerkring import audit
-from leerkring.models import Circle, User
+from leerkring.access import circle_id_of
+from leerkring.models import Circle
+from publications import documents, rendering
 from publications.document import content
-from publications.models import Chapter, Image, Publication, Quote
+from publications.models import (
+    ERROR_LENGTH,
+    Chapter,
+    Image,
+    Publication,
+    Quote,
+    RenderJob,
+    private_storage,
+)
 from publications.validators import image_format, validate_image
 from reflections.models import Passage, Reflection
+
+if TYPE_CHECKING:
+    from leerkring.models import User
+
+logger = logging.getLogger(__name__)
+
+
+# --- Composing a publication ---
 
 # Chapters that publish counts over what was shared with the researchers: only researchers,
 # who may analyse the reflections, add them (the counts are published without small numbers).
@@ -200,3 +232,242 @@ def set_status(publication: Publication, by: User, status: str) -> Publication:
         locked.save()
         audit.record("publication.status_changed", actor=by, target=locked, status=status)
     return locked
+
+
+# --- Rendering ---
+
+# A job found running when its task arrives was being rendered by a worker that was lost
+# (killed for memory, restarted): it is tried once more, then given up as failed.
+MAX_ATTEMPTS = 2
+ACTIVE = (RenderJob.Status.QUEUED, RenderJob.Status.RUNNING)
+KEPT = (RenderJob.Status.QUEUED, RenderJob.Status.RUNNING, RenderJob.Status.DONE)
+
+
+def start_render(kind_key: str, target: models.Model, by: User) -> tuple[RenderJob, bool]:
+    """The render of the target's current content: the one already queued, running or done
+    (created False), or a new one, queued after commit (created True). A failed render does not
+    count, so starting again after a failure is the retry."""
+    kind = documents.get(kind_key)
+    checksum = kind.checksum(target)
+    target_type = ContentType.objects.get_for_model(target)
+    same = RenderJob.objects.filter(
+        kind=kind.key, target_type=target_type, target_id=target.pk, checksum=checksum
+    )
+    with transaction.atomic():
+        existing = same.filter(status__in=KEPT).first()
+        if existing is not None:
+            return existing, False
+        try:
+            # A savepoint: two clicks that both got past the read above meet at the partial
+            # unique constraint, and the second gets the first one's job.
+            with transaction.atomic():
+                job = RenderJob.objects.create(
+                    kind=kind.key,
+                    target_type=target_type,
+                    target_id=target.pk,
+                    circle_id=circle_id_of(target),
+                    checksum=checksum,
+                    attempt=same.filter(status=RenderJob.Status.FAILED).count() + 1,
+                    created_by=by,
+                    task_id=str(uuid.uuid4()),
+                )
+        except IntegrityError:
+            return same.filter(status__in=KEPT).get(), False
+        audit.record(
+            "render.started",
+            actor=by,
+            target=job,
+            circle=job.circle,
+            kind=kind.key,
+            document=str(target)[:200],
+            checksum=checksum[:12],
+        )
+        job_id, task_id = job.pk, job.task_id
+        transaction.on_commit(lambda: _queue(job_id, task_id))
+    return job, True
+
+
+def _queue(job_id: int, task_id: str) -> None:
+    from publications.tasks import render_document
+
+    render_document.apply_async(args=[job_id], task_id=task_id)
+
+
+def progress(job: RenderJob, stage: str, percent: int) -> None:
+    """Written at once, outside any transaction of the render, so the polling page sees it."""
+    RenderJob.objects.filter(pk=job.pk, status=RenderJob.Status.RUNNING).update(
+        stage=stage, percent=max(0, min(percent, 100))
+    )
+
+
+def fail(job_id: int, message: str) -> bool:
+    """Record a failure in plain words on a job that has not ended yet; True if it was."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message)
+    if len(text) > ERROR_LENGTH:
+        text = text[: ERROR_LENGTH - 1] + "…"
+    updated = RenderJob.objects.filter(pk=job_id, status__in=ACTIVE).update(
+        status=RenderJob.Status.FAILED, error=text, finished_at=timezone.now()
+    )
+    _remove_partial_files(job_id)
+    return bool(updated)
+
+
+def readable_error(exc: BaseException) -> str:
+    """What went wrong, in words an organiser can act on (in the platform's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if isinstance(exc, SoftTimeLimitExceeded):
+            return _(
+                "Making the PDF took longer than %(seconds)s seconds and was stopped. "
+                "Try again; if it happens again, tell the platform's administrators."
+            ) % {"seconds": settings.RENDER_SOFT_TIME_LIMIT}
+        if isinstance(exc, TimeLimitExceeded):
+            return _(
+                "Making the PDF did not stop within %(seconds)s seconds and was ended "
+                "by force. Try again; if it happens again, tell the platform's administrators."
+            ) % {"seconds": settings.RENDER_TIME_LIMIT}
+        if isinstance(exc, MemoryError):
+            return _(
+                "There was not enough memory to make this PDF. Try again later; if it "
+                "happens again, tell the platform's administrators."
+            )
+        if isinstance(exc, OSError):
+            return _("The PDF could not be saved: %(reason)s.") % {
+                "reason": exc.strerror or type(exc).__name__
+            }
+        return _("Making the PDF failed: %(reason)s.") % {
+            "reason": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        }
+
+
+def _claim(job_id: int) -> RenderJob | None:
+    """The job, marked running, or None when there is nothing (more) to do for it."""
+    with transaction.atomic():
+        job = RenderJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (RenderJob.Status.DONE, RenderJob.Status.FAILED):
+            return None  # a redelivered task of a job that ended: nothing to do
+        if job.status == RenderJob.Status.RUNNING:
+            # The task came again while the job was running: the worker that had it was lost.
+            if job.attempt >= MAX_ATTEMPTS:
+                attempts = job.attempt
+                transaction.on_commit(lambda: fail(job_id, _lost_worker(attempts)))
+                return None
+            job.attempt += 1
+        job.status = RenderJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.stage, job.percent = "building", 10
+        job.save(update_fields=["status", "started_at", "stage", "percent", "attempt"])
+    return job
+
+
+def _lost_worker(attempts: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "The worker making this PDF stopped before it was finished, %(count)s times (for "
+            "instance because it ran out of memory). Try again later; if it happens again, "
+            "tell the platform's administrators."
+        ) % {"count": attempts}
+
+
+def file_name(job: RenderJob) -> str:
+    return f"renders/{job.kind}/{job.pk}-{job.checksum[:12]}.pdf"
+
+
+def _remove_partial_files(job_id: int) -> None:
+    """A worker killed while writing leaves its temporary file; it was never the download."""
+    job = RenderJob.objects.filter(pk=job_id).only("kind", "checksum").first()
+    if job is None:
+        return
+    final = Path(private_storage().path(file_name(job)))
+    for leftover in final.parent.glob(f".{final.name}.*.part"):
+        leftover.unlink(missing_ok=True)
+
+
+def document_html(kind: documents.DocumentKind, target) -> tuple[str, str]:
+    """The document's title and the HTML its PDF is made from (the content as it is now: for a
+    draft publication, consent is checked again here)."""
+    with translation.override(kind.language_of(target)):
+        title = kind.title(target)
+        html = render_to_string(kind.template, {**kind.context(target), "title": title})
+    return title, html
+
+
+def render_now(kind_key: str, target, pdf: Path | None = None, html: Path | None = None) -> dict:
+    """Render synchronously, the way the task does (`manage.py render_publication`): the HTML
+    and, if asked, the PDF; returns the figures (pages, seconds)."""
+    kind = documents.get(kind_key)
+    started = time.perf_counter()
+    title, markup = document_html(kind, target)
+    figures = {"html_seconds": time.perf_counter() - started}
+    if html is not None:
+        html.write_text(markup, encoding="utf-8")
+    if pdf is not None:
+        started = time.perf_counter()
+        result = rendering.write_pdf(
+            markup,
+            pdf,
+            title=title,
+            progress=lambda stage, percent: None,
+            media_dirs=kind.media_dirs(target),
+        )
+        figures.update(pages=result.pages, pdf_seconds=time.perf_counter() - started)
+    return figures
+
+
+def run_render(job_id: int) -> None:
+    """Render the job's document to its file. Idempotent: a job that is done or failed is left
+    alone. Any error ends the job as failed with a readable message and is logged with its
+    traceback; the PDF reaches its final path only complete (written beside it, then moved)."""
+    job = _claim(job_id)
+    if job is None:
+        return
+    started = time.monotonic()
+    try:
+        kind = documents.get(job.kind)
+        target = kind.target(job.target_id)
+        title, html = document_html(kind, target)
+        name = file_name(job)
+        final = Path(private_storage().path(name))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        partial = final.with_name(f".{final.name}.{os.getpid()}.part")
+        try:
+            result = rendering.write_pdf(
+                html,
+                partial,
+                title=title,
+                progress=lambda stage, percent: progress(job, stage, percent),
+                media_dirs=kind.media_dirs(target),
+            )
+            os.replace(partial, final)
+        finally:
+            partial.unlink(missing_ok=True)
+    except BaseException as exc:
+        # Logged with its traceback for the administrators; the person sees plain words.
+        logger.exception("Render job %s (%s) failed", job_id, job.kind)
+        fail(job_id, readable_error(exc))
+        if not isinstance(exc, Exception):
+            raise  # SystemExit, KeyboardInterrupt: the worker is stopping; let it
+        return
+    RenderJob.objects.filter(pk=job_id, status=RenderJob.Status.RUNNING).update(
+        status=RenderJob.Status.DONE,
+        stage="done",
+        percent=100,
+        finished_at=timezone.now(),
+        render_seconds=round(time.monotonic() - started, 2),
+        file=name,
+        file_size=final.stat().st_size,
+        page_count=result.pages,
+        error="",
+    )
+
+
+def record_download(request, job: RenderJob) -> None:
+    audit.record(
+        "render.downloaded",
+        actor=request.user,
+        target=job,
+        circle=job.circle,
+        request=request,
+        kind=job.kind,
+        checksum=job.checksum[:12],
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from publications import views
+import leerkring.converters  # noqa: F401 - registers the strict converters used below
+from publications import job_views, views
 
 app_name = "publications"
 
@@ -23,4 +24,13 @@ urlpatterns = [
     path(CHAPTER + "citaten/<int:quote>/", views.quote_change, name="quote_change"),
     path(ONE + "afbeeldingen/", views.image_add, name="image_add"),
     path(ONE + "afbeeldingen/<int:image>/", views.image, name="image"),
+    path(
+        "<slug:slug>/bijeenkomsten/<int:pk>/verslag-pdf/",
+        job_views.meeting_report_render,
+        name="meeting_report",
+    ),
+    path(ONE + "pdf/", views.publication_render, name="render"),
+    path("<slug:slug>/documenten/<int:pk>/", job_views.job_detail, name="job"),
+    path("<slug:slug>/documenten/<int:pk>/download/", job_views.job_download, name="job_download"),
+    path("<slug:slug>/documenten/<int:pk>/opnieuw/", job_views.job_retry, name="job_retry"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leerkring.models import Circle
 from leerkring.permissions import circle_from_url, require
-from publications import document, services
+from publications import document, publication_document, services
 from publications.forms import (
     AttributionForm,
     ChapterForm,
@@ -24,7 +24,8 @@ from publications.forms import (
     PublicationForm,
     StatusForm,
 )
-from publications.models import Chapter, Image, Publication, Quote
+from publications.job_views import started_page
+from publications.models import Chapter, Image, Publication, Quote, RenderJob
 from reflections.models import Passage, Reflection
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -103,12 +104,33 @@ def publication_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def publication_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Render the PDF of the content as it is now (a final edition: its frozen content); the
+    same content twice gives the render already made or under way."""
+    circle, publication = _editable(request, slug, pk)
+    job, created = services.start_render(publication_document.KIND, publication, request.user)
+    return started_page(request, circle, job, created)
+
+
+@login_required
 @require_GET
 def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = circle_from_url(request, slug)
     publication = _publication(request, circle, pk)
     can_edit = request.user.has_perm("publications.change_publication", publication)
-    context = {"circle": circle, "publication": publication, "can_edit": can_edit}
+    jobs = RenderJob.objects.of(publication_document.KIND, publication).select_related("created_by")
+    done = [job for job in jobs[:50] if job.is_done]
+    context = {
+        "circle": circle,
+        "publication": publication,
+        "can_edit": can_edit,
+        "latest": jobs.first() if can_edit else None,
+        # "The" publication: the newest render of the final edition.
+        "the_pdf": next(
+            (j for j in done if publication_document.is_the_final_edition(publication, j)), None
+        ),
+    }
     if can_edit:
         chapters = list(publication.chapters.all())
 

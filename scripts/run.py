@@ -1,6 +1,7 @@
-"""`make run`: migrate, load the demo data, then serve the web app and a Celery worker together.
+"""`make run`: migrate, load the demo data, then serve the web app, a Celery worker (with beat)
+and a render worker (the `renders` queue: PDFs) together.
 
-Stops both on Ctrl-C. Uses embedded defaults (SQLite, a file-system broker) unless DATABASE_URL,
+Stops them all on Ctrl-C. Uses embedded defaults (SQLite, a file-system broker) unless DATABASE_URL,
 REDIS_URL or CELERY_BROKER_URL are set.
 """
 
@@ -57,6 +58,33 @@ def main() -> int:
                 "INFO",
                 "--concurrency",
                 "2",
+                "--queues",
+                "celery",
+                "--hostname",
+                "default@%h",
+            ],
+            cwd=ROOT,
+        ),
+        # PDF renders on their own queue and worker, one at a time: a long render never keeps
+        # an e-mail or reminder waiting.
+        subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "leerkring",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--queues",
+                "renders",
+                "--hostname",
+                "renders@%h",
+                "--max-tasks-per-child",
+                "20",
             ],
             cwd=ROOT,
         ),

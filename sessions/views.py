@@ -20,6 +20,7 @@ from leerkring import services as core_services
 from leerkring.models import Circle, User
 from leerkring.navigation import redirect_back
 from leerkring.permissions import circle_from_url, require
+from leerkring.registry import registry, render_sections
 from leerkring.spreadsheets import csv_safe
 from municipalities.models import Membership
 from sessions import ical, services
@@ -90,6 +91,8 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "outcome_form": OutcomeForm(circle=circle)
         if request.user.has_perm("meetings.change_meeting", meeting)
         else None,
+        # What other apps add to a meeting's page (the report as PDF, from publications).
+        "sections": render_sections(request, registry.page_sections("meetings:detail"), meeting),
     }
     return render(request, "meetings/meeting_detail.html", context)
 

@@ -4,6 +4,7 @@
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leerkring")
 # A Redis database of its own: the suite clears it between tests.
@@ -23,6 +24,10 @@ CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# Rendered PDFs of the tests go to a directory of their own, never the developer's data/.
+PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="leerkring-private-"))  # noqa: F405
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_ROOT  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -39,6 +39,7 @@ def test_every_circle_page_has_the_tabs_with_the_current_one_marked(as_role, wor
         ("Reflecties", None),
         ("Werkbank", None),
         ("Kader", None),
+        ("Publicatie", None),
         ("Logboek", None),
     ]
     # Below a tab the tab stays marked, as part of the way there rather than the page itself.
@@ -51,6 +52,7 @@ def test_every_circle_page_has_the_tabs_with_the_current_one_marked(as_role, wor
     assert ("Werkbank", "page") in tabs_of(get(client, "reflections:analysis", slug=slug))
     assert ("Werkbank", "true") in tabs_of(get(client, "reflections:free_codes", slug=slug))
     assert ("Reflecties", "true") in tabs_of(get(client, "reflections:search", slug=slug))
+    assert ("Publicatie", "page") in tabs_of(get(client, "publications:list", slug=slug))
 
 
 def test_tabs_a_person_may_not_open_are_not_offered(as_role, world):
@@ -61,6 +63,7 @@ def test_tabs_a_person_may_not_open_are_not_offered(as_role, world):
         "Deelnemers",
         "Reflecties",
         "Kader",
+        "Publicatie",  # the final edition, when there is one
     ]
 
 
@@ -112,7 +115,8 @@ def test_the_apps_periodic_tasks_reach_celery_beat_through_the_registry():
 def test_demo_seeders_run_in_the_direction_of_dependency():
     modules = [seed.__module__ for seed in registry.demo_seeders()]
     assert modules == sorted(
-        modules, key=["municipalities.demo", "sessions.demo", "reflections.demo"].index
+        modules,
+        key=["municipalities.demo", "sessions.demo", "reflections.demo", "publications.demo"].index,
     )
 
 

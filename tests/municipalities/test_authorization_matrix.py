@@ -151,6 +151,18 @@ def researchers_passage(world):
     return {**kwargs, "passage": passage.pk}
 
 
+def report_job(world):
+    """A finished render of the meeting's report (made inside the case's savepoint)."""
+    from publications import meeting_report, services
+
+    job, created = services.start_render(
+        meeting_report.KIND, world.meeting, world.users["organiser"]
+    )
+    if created:
+        services.run_render(job.pk)  # the task would run after commit, which a savepoint is not
+    return {"slug": world.circle.slug, "pk": job.pk}
+
+
 def token(world):
     return {"token": make_token(world.invitation)}
 
@@ -336,6 +348,15 @@ EXPECTED: dict[str, Case] = {
         redirect=meeting_page,
     ),
     "meetings:ics": Case(MEMBERS_ONLY, meeting),
+    # Rendered documents: the meeting report as PDF
+    "publications:meeting_report": Case(
+        done_by("researcher", "organiser"), meeting, method="post", redirect="publications:job"
+    ),
+    "publications:job": Case(MEMBERS_ONLY, report_job),
+    "publications:job_download": Case(MEMBERS_ONLY, report_job),
+    "publications:job_retry": Case(
+        done_by("researcher", "organiser"), report_job, method="post", redirect="publications:job"
+    ),
     "my_calendar": Case(LOGGED_IN),
     # GET asks before the old feed address stops working (POST makes the new one)
     "calendar_new_address": Case(LOGGED_IN),
@@ -448,6 +469,9 @@ EXPECTED: dict[str, Case] = {
         editors_only("done"), draft, method="post", data={"status": "review"}, redirect=draft_page
     ),
     "publications:read": Case(MEMBERS_ONLY, final),
+    "publications:render": Case(
+        editors_only("done"), draft, method="post", redirect="publications:job"
+    ),
     "publications:image": Case(MEMBERS_ONLY, final_image),
     "publications:image_add": Case(editors_only("bad"), draft, method="post"),
     "publications:chapter_add": Case(
