@@ -1,6 +1,7 @@
 """The organiser's journey to the closing publication: start it, write the introduction, add an
 anthology, pick two consented passages (the one whose author wants no name printed appears
-without it), move a chapter up without JavaScript, and read the web edition. axe on every page,
+without it), move a chapter up without JavaScript, read the web edition, render the PDF with a
+real worker on the renders queue, watch the progress bar complete and download it. axe on every page,
 at 1280 and at 390 px (no sideways scrolling). In Chromium."""
 
 import re
@@ -8,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from publications.models import Publication, Quote
+from publications.models import Publication, Quote, RenderJob
 from reflections import services
 from tests.browser.phone import check_both_widths as check
 from tests.browser.phone import log_in
@@ -20,6 +21,7 @@ from tests.factories import (
     ParticipationFactory,
     UserFactory,
 )
+from tests.publications.worker import renders_worker
 from tests.reflections.test_reflections import published_framework
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,7 +74,15 @@ def a_circle_with_consented_passages():
     return organiser
 
 
-def test_an_organiser_composes_the_closing_publication(page: Page, live_server, settings):
+@pytest.fixture
+def render_worker():
+    with renders_worker() as worker:
+        yield worker
+
+
+def test_an_organiser_composes_the_closing_publication(
+    page: Page, live_server, settings, render_worker, tmp_path
+):
     settings.MFA_REQUIRED = False
     base = live_server.url
     organiser = a_circle_with_consented_passages()
@@ -147,4 +157,26 @@ def test_an_organiser_composes_the_closing_publication(page: Page, live_server, 
     expect(unnamed).to_contain_text("een ambtenaar in een grote gemeente")
     expect(unnamed).not_to_contain_text("Anna")
     expect(unnamed).not_to_contain_text("Breda")
+    check(page)
+
+    # Render the PDF: the progress bar fills on the job page, then the download.
+    page.goto(base + publication.get_absolute_url())
+    main.get_by_role("button", name="PDF maken").click()
+    page.wait_for_url(re.compile(r"/documenten/\d+/$"))
+    check(page)
+    download_link = page.get_by_role("link", name="De PDF downloaden")
+    expect(download_link).to_be_visible(timeout=60_000)
+    expect(page.locator("progress")).to_have_count(0)
+    job = RenderJob.objects.get(kind="publication")
+    assert job.status == "done" and job.page_count >= 4
+    with page.expect_download() as info:
+        download_link.click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name.startswith("vakmanschap-in-de-praktijk-concept-")
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(saved).pages)
+    assert "Bewoners openden zelf een buurthuis." in text
+    assert "een ambtenaar in een grote gemeente" in text and "Anna de Vries, Breda" in text
     check(page)
