@@ -39,6 +39,22 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def playwright(playwright):
+    """pytest-playwright's Playwright, which closes the database connections opened under it.
+
+    Playwright's sync API runs an asyncio loop in the test thread from the first browser test to
+    the end of the session, and while a loop runs Django keeps that thread's connections apart
+    (asgiref's Local): tests after it use a connection of their own. Under pytest-xdist a worker
+    runs other tests after browser tests, and a connection left open there keeps the worker's
+    test database from being dropped. Closed while the loop still runs, before Playwright stops.
+    """
+    yield playwright
+    from django.db import connections
+
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 

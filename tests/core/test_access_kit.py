@@ -3,6 +3,7 @@ model, `user.has_perm(view, obj)` holds exactly when `obj in Model.objects.visib
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.utils import timezone
 
 from leerkring.access import forget_memberships, scope_of
@@ -20,6 +21,7 @@ from tests.factories import (
     RegistrationFactory,
     UserFactory,
 )
+from tests.municipalities.conftest import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +53,25 @@ MODELS = {
 }
 
 
+@pytest.fixture(scope="module")
+def shared_full_world(django_db_setup, django_db_blocker):
+    """The world is made once for this module (the tests only read it), in a transaction rolled
+    back at the end; each test runs inside it in a savepoint of its own, as Django's
+    setUpTestData does."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_full_world(build_world())
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def full_world(world):
+def full_world(shared_full_world, db, settings):
+    settings.MFA_REQUIRED = False  # as the permission tests' `world` fixture
+    for user in shared_full_world.users.values():
+        forget_memberships(user)
+    return shared_full_world
+
+
+def build_full_world(world):
     """The permission tests' world, with an object of every kind in both municipalities and in
     the other circle, so every rule has rows it must show and rows it must hide."""
     w = world
