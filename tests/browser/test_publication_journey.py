@@ -1,8 +1,8 @@
 """The organiser's journey to the closing publication: start it, write the introduction, add an
 anthology, pick two consented passages (the one whose author wants no name printed appears
 without it), move a chapter up without JavaScript, read the web edition, render the PDF with a
-real worker on the renders queue, watch the progress bar complete and download it. axe on every page,
-at 1280 and at 390 px (no sideways scrolling). In Chromium."""
+real worker on the renders queue, watch the progress bar complete and download it. axe on every
+page, at 1280 and at 390 px (no sideways scrolling). In Chromium."""
 
 import re
 
