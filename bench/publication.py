@@ -1,15 +1,16 @@
-"""The closing publication at full size: `seed_demo --reflections 1000`, then a publication of
-200 pages or more (essays with footnotes, an anthology of every consented reflection, the
-framework, the municipality profiles with their charts, the analysis, the meetings' outcomes),
-rendered through the pipeline (`manage.py render_publication`: the print template, the URL
-fetcher, PDF/UA) and through bare `weasyprint` on the same HTML, each in a process of its own.
+"""The closing publication at full size: `seed_demo --reflections 1000`, then a publication of 200
+pages or more (essays with footnotes, an anthology of every consented reflection, the framework,
+the municipality profiles with their charts, the analysis, the meetings' outcomes), rendered
+through the pipeline (`manage.py render_publication`: the print template, the URL fetcher,
+PDF/UA) and through bare `weasyprint` on the same HTML, each in a process of its own.
 
 Run: .venv/bin/python bench/publication.py [--keep] [--runs R]
 (uses PostgreSQL like the tests, in a test database of its own; --keep leaves it for the next
-run). Prints, best of R alternating runs, pages, seconds, pages per second and peak memory
-(the process's maximum resident set) of each, and their ratio. No pass/fail: the targets are in issue 10 (at most 30 s and
-600 MB, aim for 15 s and 300 MB; pipeline ÷ bare ≤ 1.15). These machines differ up to 2× in
-speed from day to day, so the ratio and the pages per second of the same run are what count.
+run). Prints, best of R alternating runs, pages, seconds, pages per second and peak memory (the
+process's maximum resident set) of each, and their ratio. No pass/fail: the targets are in issue
+10 (at most 30 s and 600 MB, aim for 15 s and 300 MB; pipeline ÷ bare ≤ 1.15). These machines
+differ up to 2× in speed from day to day, so the ratio and the pages per second of the same run
+are what count.
 """
 
 import argparse
