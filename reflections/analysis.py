@@ -164,7 +164,7 @@ def _link_counts(ids: QuerySet) -> dict[str, list[tuple]]:
 
     sql = f"""
         WITH sel AS {materialized} (
-            SELECT * FROM ({selection_sql}) AS chosen (id, municipality_id)
+            SELECT chosen.pk AS id, chosen.municipality_id FROM ({selection_sql}) AS chosen
         ),
         roles AS {materialized} ({links(RoleLink._meta.db_table, "role_id")}),
         vals AS {materialized} ({links(ValueNote._meta.db_table, "value_id")}),
