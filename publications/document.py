@@ -58,8 +58,14 @@ def left_out(publication: Publication) -> list[str]:
     """What the next render of a draft leaves out of its anthologies, and why (the editors'
     warning), without building the rest of the content."""
     removed: list[str] = []
-    for chapter in Chapter.objects.filter(publication=publication, kind=Chapter.Kind.ANTHOLOGY):
-        anthology_data(chapter, removed)
+    quotes = _quotes().filter(
+        chapter__publication=publication, chapter__kind=Chapter.Kind.ANTHOLOGY
+    )
+    by_chapter: dict[int, list[Quote]] = {}
+    for quote in quotes.order_by("chapter__position", "position", "pk"):
+        by_chapter.setdefault(quote.chapter_id, []).append(quote)
+    for quotes_of_one in by_chapter.values():
+        _anthology(quotes_of_one[0].chapter, quotes_of_one, removed)
     return removed
 
 
@@ -265,12 +271,21 @@ def quote_text(quote: Quote) -> str:
     )
 
 
-def anthology_data(chapter: Chapter, removed: list[str]) -> list[dict]:
-    quotes = Quote.objects.filter(chapter=chapter).select_related(
-        "reflection__author", "reflection__municipality", "passage__revision"
+def _quotes():
+    return Quote.objects.select_related(
+        "chapter", "reflection__author", "reflection__municipality", "passage__revision"
     )
+
+
+def anthology_data(chapter: Chapter, removed: list[str]) -> list[dict]:
+    return _anthology(
+        chapter, _quotes().filter(chapter=chapter).order_by("position", "pk"), removed
+    )
+
+
+def _anthology(chapter: Chapter, quotes, removed: list[str]) -> list[dict]:
     found = []
-    for quote in quotes.order_by("position", "pk"):
+    for quote in quotes:
         reflection = quote.reflection
         if not printable(reflection):
             removed.append(

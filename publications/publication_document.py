@@ -24,8 +24,13 @@ def filename(publication: Publication, job) -> str:
 
 
 def is_the_final_edition(publication: Publication, job) -> bool:
-    """A render of the content the publication was frozen with."""
-    return publication.is_final and job.checksum == documents.get(KIND).checksum(publication)
+    """A render of the content the publication was frozen with (its checksum worked out once
+    per loaded publication: a page asks this for every version)."""
+    if not publication.is_final:
+        return False
+    if not hasattr(publication, "_final_checksum"):
+        publication._final_checksum = documents.get(KIND).checksum(publication)
+    return job.checksum == publication._final_checksum
 
 
 def readable(user, publication: Publication, job) -> bool:

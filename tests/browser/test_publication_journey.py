@@ -146,6 +146,16 @@ def test_an_organiser_composes_the_closing_publication(
     )
     check(page)
 
+    # The title page's form and a chapter's removal page, as every editor's page is checked.
+    main.get_by_role("link", name="Titelpagina en colofon bewerken").click()
+    page.wait_for_url(re.compile(r"/bewerken/$"))
+    check(page)
+    page.go_back()
+    main.get_by_role("link", name=re.compile("^Verwijderen")).first.click()
+    page.wait_for_url(re.compile(r"/verwijderen/$"))
+    check(page)
+    page.go_back()
+
     # The web edition: the quotes as consented.
     main.get_by_role("link", name="Voorbeeld als webpagina").click()
     page.wait_for_url(re.compile(r"/lezen/$"))

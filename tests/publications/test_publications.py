@@ -321,3 +321,30 @@ def test_ids_from_another_publication_or_not_numbers_find_nothing(
     assert client.post(pick, {"reflection": "1 OR 1=1"}).status_code == 404
     assert client.post(pick, {"reflection": str(reflection(world, "none").pk)}).status_code == 404
     assert ours.quotes.count() == 0
+
+
+def test_the_editors_page_does_not_query_more_with_more_chapters_and_quotes(
+    client, world, publication, organiser, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries() -> int:
+        url = publication.get_absolute_url()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    client.force_login(organiser)
+    services.add_chapter(publication, organiser, kind="anthology", title="Stemmen")
+    client.get(publication.get_absolute_url())
+    few = page_queries()
+    for number in range(4):
+        chapter = services.add_chapter(
+            publication, organiser, kind="anthology", title=f"Meer {number}"
+        )
+        services.pick_quote(chapter, organiser, reflection=reflection(world, "named"))
+        services.add_chapter(publication, organiser, kind="text", title=f"Tekst {number}")
+    assert page_queries() == few
+    with django_assert_num_queries(few):
+        assert client.get(publication.get_absolute_url()).status_code == 200
