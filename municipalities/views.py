@@ -203,6 +203,9 @@ def _municipality_page(
         "status_form": status_form,
         "can_edit": request.user.has_perm("municipalities.change_municipality", participation),
         "can_manage_members": request.user.has_perm("municipalities.manage_members", participation),
+        "sections": render_sections(
+            request, registry.page_sections("municipalities:municipality"), participation
+        ),
     }
     status = 400 if status_form is not None and status_form.errors else 200
     return render(request, "municipalities/municipality_detail.html", context, status=status)

@@ -467,12 +467,13 @@ def _figure(slug: str, table: dict, title: str | None = None):
         for j, column in enumerate(columns)
     }
     found = figure(slug, CrossTable(rows=rows, columns=columns, counts=counts))
-    found.suppressed = {
+    found.suppressed = frozenset(
         (row.key, column.key)
         for i, row in enumerate(rows)
         for j, column in enumerate(columns)
         if grid[i][j] == SUPPRESSED
-    }
+    )
+    found.suppressed_mark = f"< {SMALL}"
     if found.suppressed:
         found.description = "{} {}".format(
             found.description,

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from leerkring.middleware import add_private_no_store
 from leerkring.models import Circle
 from leerkring.permissions import circle_from_url, require, same_site_only
-from publications import documents, meeting_report, services
+from municipalities.models import Participation
+from publications import documents, meeting_report, municipality_report, services
 from publications.models import RenderJob
 from sessions.models import Meeting
 
@@ -50,6 +51,20 @@ def meeting_report_render(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     )
     require(request, "publications.render_meeting_report", meeting, circle)
     job, created = services.start_render(meeting_report.KIND, meeting, request.user)
+    return started_page(request, circle, job, created)
+
+
+@login_required
+@require_POST
+def municipality_report_render(request: HttpRequest, slug: str, cbs_code: str) -> HttpResponse:
+    circle = circle_from_url(request, slug)
+    participation = get_object_or_404(
+        Participation.objects.visible_to(request.user).select_related("circle", "municipality"),
+        circle=circle,
+        municipality__cbs_code=cbs_code,
+    )
+    require(request, "publications.render_municipality_report", participation, circle)
+    job, created = services.start_render(municipality_report.KIND, participation, request.user)
     return started_page(request, circle, job, created)
 
 

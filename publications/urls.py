@@ -29,6 +29,11 @@ urlpatterns = [
         job_views.meeting_report_render,
         name="meeting_report",
     ),
+    path(
+        "<slug:slug>/gemeenten/<cbs:cbs_code>/rapport-pdf/",
+        job_views.municipality_report_render,
+        name="municipality_report",
+    ),
     path(ONE + "pdf/", views.publication_render, name="render"),
     path("<slug:slug>/documenten/<int:pk>/", job_views.job_detail, name="job"),
     path("<slug:slug>/documenten/<int:pk>/download/", job_views.job_download, name="job_download"),

@@ -81,6 +81,9 @@ class Figure:
     chart: str  # how charts.py draws it: "heatmap", "stacked", "grouped"
     table: CrossTable
     links: bool = False  # cells link to the reflections behind them
+    # Cells whose count is withheld (too small to publish): drawn as 0, labelled with the mark.
+    suppressed: frozenset[tuple[str, str]] = frozenset()
+    suppressed_mark: str = ""
 
 
 @dataclass

@@ -76,6 +76,8 @@ def chart(figure: Figure, prefix: str | None = None) -> SafeString:
             str(figure.column_heading),
         ],
         "table": figure.table.data(),
+        "suppressed": sorted(figure.suppressed),
+        "mark": figure.suppressed_mark,
     }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
     key = f"analysis-chart:{digest}"

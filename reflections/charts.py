@@ -219,7 +219,9 @@ def heatmap(table: CrossTable, figure: Figure) -> PlotFigure:
             # Black or white, whichever stands out more (at least 4.5:1 on this colour map).
             background = tuple(backgrounds[i][j])
             ink = max(("#000000", "#ffffff"), key=lambda c, bg=background: contrast(c, bg))
-            ax.text(j, i, str(count), ha="center", va="center", color=ink, fontsize=12)
+            withheld = (table.rows[i].key, table.columns[j].key) in figure.suppressed
+            label = figure.suppressed_mark if withheld else str(count)
+            ax.text(j, i, label, ha="center", va="center", color=ink, fontsize=12)
     left, right = EDGE + _beside(_widest(row_labels), 0), EDGE
     widths = [text_width(label) for label in column_labels]
     for _pass in range(3):  # the columns' width depends on the margins

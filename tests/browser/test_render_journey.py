@@ -89,3 +89,59 @@ def test_organiser_renders_a_meeting_report_and_downloads_it(
     page.reload()
     check_both_widths(page)
     expect(page.get_by_role("table")).to_contain_text(job.checksum[:12])
+
+
+def test_coordinator_renders_the_municipality_report_and_downloads_it(
+    page: Page, live_server, settings, render_worker, tmp_path
+):
+    """The municipality report through the same pipeline, started from the municipality's own
+    page by its coordinator; its civil servant then finds the download there."""
+    import pypdf
+
+    from tests.factories import MunicipalityFactory, ParticipationFactory, ReflectionFactory
+
+    settings.MFA_REQUIRED = False
+    base = live_server.url
+    circle = CircleFactory(name="Ambtelijk vakmanschap", slug="vakmanschap")
+    breda = MunicipalityFactory(name="Breda", cbs_code="GM0758")
+    ParticipationFactory(circle=circle, municipality=breda, status="participating")
+    coordinator = UserFactory(email="coordinator@example.org", name="Cor Coördinator")
+    MembershipFactory(user=coordinator, circle=circle, role="coordinator", municipality=breda)
+    civil_servant = UserFactory(email="ambtenaar@example.org", name="Anna Ambtenaar")
+    MembershipFactory(user=civil_servant, circle=circle, role="participant", municipality=breda)
+    ReflectionFactory(
+        circle=circle,
+        author=civil_servant,
+        municipality=breda,
+        visibility="circle",
+        title="Het buurthuis in Breda-Noord",
+        lesson="Loslaten vraagt moed van de gemeente.",
+    )
+
+    log_in(page, base, "coordinator@example.org", PASSWORD)
+    page.goto(f"{base}/kringen/vakmanschap/gemeenten/GM0758/")
+    check_both_widths(page)
+    page.get_by_role("button", name="Gemeenterapport als PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rapport: Breda in Ambtelijk vakmanschap"
+    )
+    download_link = page.get_by_role("link", name="De PDF downloaden")
+    expect(download_link).to_be_visible(timeout=60_000)
+    check_both_widths(page)
+    with page.expect_download() as info:
+        download_link.click()
+    download = info.value
+    assert re.fullmatch(
+        r"gemeenterapport-breda-versie-\d{8}-\d{4}\.pdf", download.suggested_filename
+    )
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(saved).pages)
+    assert "Het buurthuis in Breda-Noord" in text and "Anna Ambtenaar" in text
+
+    page.context.clear_cookies()
+    log_in(page, base, "ambtenaar@example.org", PASSWORD)
+    page.goto(f"{base}/kringen/vakmanschap/gemeenten/GM0758/")
+    expect(page.get_by_role("link", name=re.compile("De PDF van .* downloaden"))).to_be_visible()
+    expect(page.get_by_role("button", name="Gemeenterapport als PDF")).to_have_count(0)
+    check_both_widths(page)

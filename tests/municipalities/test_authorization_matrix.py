@@ -352,6 +352,13 @@ EXPECTED: dict[str, Case] = {
     "publications:meeting_report": Case(
         done_by("researcher", "organiser"), meeting, method="post", redirect="publications:job"
     ),
+    # The municipality report: planners and the municipality's own coordinator make it
+    "publications:municipality_report": Case(
+        done_by("researcher", "organiser", "coordinator"),
+        breda,
+        method="post",
+        redirect="publications:job",
+    ),
     "publications:job": Case(MEMBERS_ONLY, report_job),
     "publications:job_download": Case(MEMBERS_ONLY, report_job),
     "publications:job_retry": Case(
