@@ -220,25 +220,37 @@ def printable(reflection: Reflection) -> bool:
 PARTICLES = {"van", "der", "den", "de", "het", "ter", "ten", "te", "op", "in", "la", "le", "du"}
 
 
-def _name_patterns(person: str, municipality: str) -> list[re.Pattern]:
-    """What identifies an anonymous author in a text: each part of their name, and their
-    municipality's name with what grows from it ("Breda" → "Bredase", "'s-Gravenhage"), in the
-    text's Unicode form, case ignored, matched only as (the start of) a whole word."""
+def withheld_words(withheld: str) -> list[str]:
+    """The editor's "also leave out" list: comma- or line-separated, blanks dropped."""
+    return [
+        word.strip()
+        for word in re.split(r"[,;\n]", unicodedata.normalize("NFC", withheld or ""))
+        if word.strip()
+    ]
+
+
+def _name_patterns(person: str, municipality: str, withheld: str = "") -> list[re.Pattern]:
+    """What identifies an anonymous author in a text: each part of their name, their
+    municipality's name with what grows from it ("Breda" → "Bredase", "'s-Gravenhage"), and
+    what the editor listed (each with what grows from it: "Haag" → "Haagse"), in the text's
+    Unicode form, case ignored, matched only as (the start of) a whole word. Longer words go
+    first, so "Den Haag" is taken out whole before "Haag"."""
     words = [
         part
         for part in re.split(r"[\s\-]+", unicodedata.normalize("NFC", person or ""))
         if len(part) >= 3 and part.casefold() not in PARTICLES
     ]
     town = unicodedata.normalize("NFC", municipality or "").strip()
+    grown = [town] if town else []
+    grown += withheld_words(withheld)
     found = [re.escape(word) for word in words]
-    if town:
-        found.append(re.escape(town) + r"\w*")
+    found += [re.escape(word) + r"\w*" for word in sorted(grown, key=len, reverse=True)]
     return [re.compile(rf"(?<![\w]){word}(?!\w)", re.IGNORECASE) for word in found]
 
 
-def _without(text: str, person: str, municipality: str) -> str:
+def _without(text: str, person: str, municipality: str, withheld: str = "") -> str:
     text = unicodedata.normalize("NFC", text or "")
-    for pattern in _name_patterns(person, municipality):
+    for pattern in _name_patterns(person, municipality, withheld):
         text = pattern.sub(WITHHELD, text)
     return text
 
@@ -277,10 +289,19 @@ def _quotes():
     )
 
 
+def quotes_of(chapter: Chapter):
+    """An anthology chapter's quotes in order, with what deciding and printing them reads."""
+    return _quotes().filter(chapter=chapter).order_by("position", "pk")
+
+
 def anthology_data(chapter: Chapter, removed: list[str]) -> list[dict]:
-    return _anthology(
-        chapter, _quotes().filter(chapter=chapter).order_by("position", "pk"), removed
-    )
+    return _anthology(chapter, quotes_of(chapter), removed)
+
+
+def printed_quotes(chapter: Chapter, quotes) -> list[dict]:
+    """The quotes as the next render of a draft prints them (for the editors' check); those
+    left out are not in it."""
+    return _anthology(chapter, quotes, [])
 
 
 def _anthology(chapter: Chapter, quotes, removed: list[str]) -> list[dict]:
@@ -317,6 +338,7 @@ def _anthology(chapter: Chapter, quotes, removed: list[str]) -> list[dict]:
                 text,
                 reflection.author.name,
                 reflection.municipality.name if reflection.municipality else "",
+                quote.withheld,
             )
             attribution = quote.attribution or _("a participant in the learning circle")
         found.append(

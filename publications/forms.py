@@ -69,5 +69,19 @@ class AttributionForm(forms.ModelForm):
         fields = ["attribution"]
 
 
+class QuoteForm(forms.ModelForm):
+    """A picked quote: its attribution line and, for an anonymous one, what else to leave out."""
+
+    class Meta:
+        model = Quote
+        fields = ["attribution", "withheld"]
+        widgets = {"withheld": forms.TextInput(attrs={"maxlength": 500})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ids of their own: the page has one such form per quote.
+        self.auto_id = f"quote-{self.instance.pk}-%s"
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Publication.Status.choices)

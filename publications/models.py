@@ -210,6 +210,17 @@ class Quote(models.Model):
             "(e.g. “a civil servant in a large municipality”)."
         ),
     )
+    # The editor's own check of an anonymous quote: what else in the text points at the person
+    # (a neighbourhood, a project, "Haagse"), taken out like their name and municipality.
+    withheld = models.TextField(
+        _("also leave out"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Words or names that still point at the person, separated by commas (e.g. "
+            "“Haagse, Schilderswijk”): each is taken out, with what grows from it."
+        ),
+    )
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -194,10 +194,10 @@ def pick_quote(
     return quote
 
 
-def change_attribution(quote: Quote, by: User, attribution: str) -> None:
+def change_attribution(quote: Quote, by: User, attribution: str, withheld: str = "") -> None:
     with transaction.atomic():
         publication = _editable(quote.chapter.publication)
-        Quote.objects.filter(pk=quote.pk).update(attribution=attribution)
+        Quote.objects.filter(pk=quote.pk).update(attribution=attribution, withheld=withheld)
         audit.record("publication.attribution_changed", actor=by, target=publication)
 
 

@@ -22,6 +22,7 @@ from publications.forms import (
     ImageForm,
     NewChapterForm,
     PublicationForm,
+    QuoteForm,
     StatusForm,
 )
 from publications.job_views import started_page
@@ -304,9 +305,20 @@ def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpRes
             )
             messages.success(request, _("The quote has been added to the chapter."))
             return redirect("publications:anthology", circle.slug, publication.pk, found.pk)
-    quotes = list(
-        found.quotes.select_related("reflection__author", "reflection__municipality", "passage")
-    )
+    return _anthology_page(request, circle, publication, found)
+
+
+def _anthology_page(
+    request: HttpRequest,
+    circle: Circle,
+    publication: Publication,
+    found: Chapter,
+    bound: QuoteForm | None = None,
+) -> HttpResponse:
+    """The chapter's quotes, each as it will be printed (an anonymous one with what is taken
+    out shown as […]) with its form, and what may still be picked. `bound`: one quote's form
+    with the errors of a save, shown at its fields with what was typed."""
+    quotes = list(document.quotes_of(found))
     picked = {(q.reflection_id, q.passage_id) for q in quotes}
     # A quote another editor picked from what this one may not read: no title, no name.
     readable = set(
@@ -314,8 +326,13 @@ def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpRes
         .filter(pk__in=[q.reflection_id for q in quotes])
         .values_list("pk", flat=True)
     )
+    printed = {item["quote"]: item for item in document.printed_quotes(found, quotes)}
     for quote in quotes:
         quote.readable = quote.reflection_id in readable
+        quote.printed = printed.get(quote.pk) if quote.readable else None
+        quote.form = bound if bound is not None and bound.instance.pk == quote.pk else None
+        if quote.form is None:
+            quote.form = QuoteForm(instance=quote)
     offered = list(
         services.offered(publication, request.user)
         .select_related("author", "municipality")
@@ -347,8 +364,8 @@ def anthology(request: HttpRequest, slug: str, pk: int, chapter: int) -> HttpRes
             "offered": offered,
             "limit": OFFERED_LIMIT,
             "consent": Reflection.Consent,
-            "attribution_form": AttributionForm(),
         },
+        status=400 if bound is not None else 200,
     )
 
 
@@ -369,12 +386,16 @@ def quote_change(
             services.remove_quote(picked, request.user)
             messages.success(request, _("The quote has been removed from the chapter."))
         else:
-            form = AttributionForm(request.POST, instance=picked)
+            form = QuoteForm(request.POST, instance=picked)
             if not form.is_valid():
-                messages.error(request, _("The attribution is too long."))
-            else:
-                services.change_attribution(picked, request.user, form.cleaned_data["attribution"])
-                messages.success(request, _("The attribution has been saved."))
+                return _anthology_page(request, circle, publication, found, bound=form)
+            services.change_attribution(
+                picked,
+                request.user,
+                form.cleaned_data["attribution"],
+                form.cleaned_data["withheld"],
+            )
+            messages.success(request, _("The quote has been saved."))
     except services.FinalPublication:
         return _final_refused(request, publication)
     return redirect("publications:anthology", circle.slug, publication.pk, found.pk)

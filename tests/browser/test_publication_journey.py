@@ -129,12 +129,28 @@ def test_an_organiser_composes_the_closing_publication(
         page.wait_for_url(re.compile(r"/citaten/$"))
     assert Quote.objects.filter(passage__isnull=False).count() == 2
     anonymous = Quote.objects.get(reflection__consent="anonymous")
-    field = page.locator(f"#attribution-{anonymous.pk}")
-    field.fill("een ambtenaar in een grote gemeente")
-    field.locator("xpath=ancestor::form").get_by_role(
-        "button", name="Toeschrijving opslaan"
-    ).click()
+    # The editor sees the anonymous passage as it will be printed, the author's name taken
+    # out, and takes out what else points at her; too long a list is refused at its field
+    # with everything typed kept.
+    card = main.locator("article", has=page.locator(f"#quote-{anonymous.pk}-attribution"))
+    expect(card.locator("blockquote")).to_have_text("[…] zag dat de moestuin bloeide.")
+    card.locator(f"#quote-{anonymous.pk}-attribution").fill("een ambtenaar in een grote gemeente")
+    withheld = card.locator(f"#quote-{anonymous.pk}-withheld")
+    withheld.evaluate("field => field.removeAttribute('maxlength')")
+    withheld.fill("moestuin, " * 51)
+    card.get_by_role("button", name=re.compile("^Opslaan")).click()
+    card = main.locator("article", has=page.locator(f"#quote-{anonymous.pk}-attribution"))
+    expect(card.locator(".field__error")).to_contain_text("500")
+    expect(card.locator(f"#quote-{anonymous.pk}-attribution")).to_have_value(
+        "een ambtenaar in een grote gemeente"
+    )
+    check(page)
+    card.locator(f"#quote-{anonymous.pk}-withheld").fill("moestuin")
+    card.get_by_role("button", name=re.compile("^Opslaan")).click()
     page.wait_for_url(re.compile(r"/citaten/$"))
+    card = main.locator("article", has=page.locator(f"#quote-{anonymous.pk}-attribution"))
+    expect(card.locator("blockquote")).to_have_text("[…] zag dat de […] bloeide.")
+    expect(card).to_contain_text("— een ambtenaar in een grote gemeente")
     check(page)
 
     # The anthology first: moved up with a plain form button.
@@ -163,10 +179,11 @@ def test_an_organiser_composes_the_closing_publication(
     expect(quotes).to_have_count(2)
     named = quotes.filter(has_text="Bewoners openden zelf een buurthuis.")
     expect(named).to_contain_text("Anna de Vries, Breda")
-    unnamed = quotes.filter(has_text="zag dat de moestuin bloeide.")
+    unnamed = quotes.filter(has_text="zag dat de […] bloeide.")
     expect(unnamed).to_contain_text("een ambtenaar in een grote gemeente")
     expect(unnamed).not_to_contain_text("Anna")
     expect(unnamed).not_to_contain_text("Breda")
+    expect(unnamed).not_to_contain_text("moestuin")
     check(page)
 
     # Render the PDF: the progress bar fills on the job page, then the download.
@@ -189,4 +206,5 @@ def test_an_organiser_composes_the_closing_publication(
     text = "\n".join(p.extract_text() for p in PdfReader(saved).pages)
     assert "Bewoners openden zelf een buurthuis." in text
     assert "een ambtenaar in een grote gemeente" in text and "Anna de Vries, Breda" in text
+    assert "zag dat de […] bloeide." in " ".join(text.split()) and "moestuin bloeide" not in text
     check(page)

@@ -348,3 +348,63 @@ def test_the_editors_page_does_not_query_more_with_more_chapters_and_quotes(
     assert page_queries() == few
     with django_assert_num_queries(few):
         assert client.get(publication.get_absolute_url()).status_code == 200
+
+
+def test_the_editor_takes_out_what_else_points_at_an_anonymous_author(
+    client, world, publication, organiser
+):
+    """What the automatic check misses ("Haagse" for a Den Haag author, a neighbourhood) the
+    editor lists; the anthology page shows each quote as it will be printed."""
+    anthology = services.add_chapter(publication, organiser, kind="anthology", title="Stemmen")
+    lesson = "In de Haagse Schilderswijk leerde ik dat Participant het zelf kon."
+    anonymous = services.pick_quote(
+        anthology, organiser, reflection=reflection(world, "anonymous", lesson=lesson)
+    )
+    named = services.pick_quote(
+        anthology, organiser, reflection=reflection(world, "named", lesson=lesson)
+    )
+    url = reverse("publications:anthology", args=[world.circle.slug, publication.pk, anthology.pk])
+    client.force_login(organiser)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "In de Haagse Schilderswijk leerde ik dat […] het zelf kon." in page.content.decode()
+    before = document.content(publication).checksum
+
+    change = reverse(
+        "publications:quote_change",
+        args=[world.circle.slug, publication.pk, anthology.pk, anonymous.pk],
+    )
+    # Too long: refused at its field, what was typed is on the page again, nothing saved.
+    response = client.post(
+        change, {"attribution": "een ambtenaar in een grote stad", "withheld": "Haag, " * 101}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert f'id="quote-{anonymous.pk}-withheld"' in text and "field__error" in text
+    assert 'value="een ambtenaar in een grote stad"' in text
+    anonymous.refresh_from_db()
+    assert anonymous.attribution == "" and anonymous.withheld == ""
+
+    response = client.post(
+        change,
+        {"attribution": "een ambtenaar in een grote stad", "withheld": "Haag, Schilderswijk"},
+    )
+    assert response.status_code == 302
+    (chapter,) = document.content(publication).data["chapters"]
+    printed = {quote["quote"]: quote for quote in chapter["quotes"]}
+    assert printed[anonymous.pk]["text"] == "In de […] […] leerde ik dat […] het zelf kon."
+    assert printed[anonymous.pk]["attribution"] == "een ambtenaar in een grote stad"
+    assert printed[named.pk]["text"] == lesson  # a named author consented to all of it
+    assert document.content(publication).checksum != before
+    assert "In de […] […] leerde ik dat […] het zelf kon." in client.get(url).content.decode()
+
+
+def test_withheld_words_take_the_longest_first_and_what_grows_from_them():
+    text = document._without(
+        "Den Haagse aanpak in Den Haag; de Schilderswijkers en de wijk.",
+        "",
+        "",
+        "Haag, Den Haag\nSchilderswijk",
+    )
+    assert text == "[…] aanpak in […]; de […] en de wijk."
+    assert document.withheld_words(" a , ,b;\n c ") == ["a", "b", "c"]
