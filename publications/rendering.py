@@ -8,9 +8,11 @@ image) is refused and logged; WeasyPrint then leaves the resource out and the re
 
 from __future__ import annotations
 
+import gc
 import logging
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -111,12 +113,32 @@ def write_pdf(
 ) -> RenderResult:
     """Lay out `html` and write the PDF to `target` (a path the caller moves into place)."""
     progress("layout", 40)
-    document = HTML(
-        string=html, base_url=BASE_URL, url_fetcher=ProjectURLFetcher(media_dirs)
-    ).render(pdf_variant="pdf/ua-1")
-    # The title and language come from the HTML's <title> and <html lang>; said here too so a
-    # template without them still makes a PDF that a screen reader announces properly.
-    document.metadata.title = document.metadata.title or title
-    progress("writing", 80)
-    document.write_pdf(target, pdf_variant="pdf/ua-1")
+    with collecting_less_often():
+        document = HTML(
+            string=html, base_url=BASE_URL, url_fetcher=ProjectURLFetcher(media_dirs)
+        ).render(pdf_variant="pdf/ua-1")
+        # The title and language come from the HTML's <title> and <html lang>; said here too so
+        # a template without them still makes a PDF that a screen reader announces properly.
+        document.metadata.title = document.metadata.title or title
+        progress("writing", 80)
+        document.write_pdf(target, pdf_variant="pdf/ua-1")
     return RenderResult(pages=len(document.pages))
+
+
+# Allocations between two young-generation collections while WeasyPrint works (Python's
+# default is 700).
+LAYOUT_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def collecting_less_often() -> Iterator[None]:
+    """WeasyPrint makes millions of small, long-lived objects (boxes, styles, text runs) while
+    it lays out, and at Python's default thresholds the cycle collector walks them over and
+    over: a fifth of a 200-page render (bench/publication.py). Collect the young generation
+    less often during the render and as usual afterwards; memory grew by about 3 MB."""
+    before = gc.get_threshold()
+    gc.set_threshold(LAYOUT_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

@@ -122,3 +122,21 @@ def test_the_meeting_report_pdf(report_meeting, world, django_capture_on_commit_
     ]:
         assert expected in text, expected
     assert re.search(r"Aangemeld 3 Op de wachtlijst 1 Aanwezig 2 Afwezig 1", text), text
+
+
+def test_the_collector_runs_less_often_only_while_weasyprint_works(tmp_path):
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+    rendering.write_pdf(
+        "<html lang='nl'><title>t</title><p>Tekst</p>",
+        tmp_path / "a.pdf",
+        title="t",
+        progress=lambda stage, percent: seen.append(gc.get_threshold()[0]),
+    )
+    assert seen[-1] == rendering.LAYOUT_GC_THRESHOLD  # while writing
+    assert gc.get_threshold() == before
+    with pytest.raises(ZeroDivisionError), rendering.collecting_less_often():
+        1 / 0  # noqa: B018
+    assert gc.get_threshold() == before
