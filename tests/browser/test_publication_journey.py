@@ -108,6 +108,25 @@ def test_an_organiser_composes_the_closing_publication(
     publication = Publication.objects.get()
     check(page)
 
+    # The error pages: a chapter without a title, a file that is not an image. Each says what
+    # is wrong at its field and keeps what was typed.
+    page.locator("#id_kind").select_option("text")
+    main.get_by_role("button", name="Toevoegen").click()
+    expect(main.locator(".field__error").first).to_be_visible()
+    expect(page.locator("#id_kind")).to_have_value("text")
+    check(page)
+    page.goto(base + publication.get_absolute_url())
+    page.locator("#id_file").set_input_files(
+        {"name": "foto.png", "mimeType": "image/png", "buffer": b"geen afbeelding"}
+    )
+    page.locator("#id_description").fill("Bewoners bij het buurthuis")
+    main.get_by_role("button", name="Uploaden").click()
+    expect(main.locator(".field__error").first).to_be_visible()
+    expect(page.locator("#id_description")).to_have_value("Bewoners bij het buurthuis")
+    check(page)
+    assert publication.images.count() == 0
+    page.goto(base + publication.get_absolute_url())
+
     # The introduction: a text chapter.
     page.locator("#id_kind").select_option("text")
     page.get_by_label("Titel", exact=True).fill("Inleiding")
