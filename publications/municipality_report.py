@@ -204,6 +204,23 @@ def filename(participation: Participation, job) -> str:
     return f"{report}-{name}-{version}-{made}.pdf"
 
 
+def is_current(participation: Participation, job) -> bool:
+    """A render of what the report holds now (the checksum worked out once per loaded
+    participation: a page asks this for every version)."""
+    if not hasattr(participation, "_current_checksum"):
+        participation._current_checksum = documents.get(KIND).checksum(participation)
+    return job.checksum == participation._current_checksum
+
+
+def readable(user, participation: Participation, job) -> bool:
+    """Those who make the report read every version; the municipality's civil servants only
+    one of what it holds now, so a reflection its author has since stopped sharing with the
+    circle is not read from an older version."""
+    return user.has_perm("publications.render_municipality_report", participation) or is_current(
+        participation, job
+    )
+
+
 def register() -> None:
     documents.register(
         documents.DocumentKind(
@@ -219,5 +236,6 @@ def register() -> None:
             page=lambda p: reverse(
                 "municipalities:municipality", args=[p.circle.slug, p.municipality.cbs_code]
             ),
+            readable=readable,
         )
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.registry import CircleTab, Section, registry
-from publications import audit_events, meeting_report, municipality_report
+from publications import audit_events, documents, meeting_report, municipality_report
 from publications.models import RenderJob
 
 APP = "publications"
@@ -48,19 +48,22 @@ def register() -> None:
 
 
 def _report(request: HttpRequest, kind: str, target, read: str, render: str) -> dict | None:
-    """The report's latest render and its newest finished one, for a page's section."""
+    """The report's latest render and its newest finished one this person may read, for a
+    page's section."""
     if not request.user.has_perm(read, target):
         return None
     can_render = request.user.has_perm(render, target)
     jobs = RenderJob.objects.of(kind, target)
     latest = jobs.first()
+    done = latest if latest and latest.is_done else jobs.filter(status="done").first()
+    readable = documents.get(kind).readable
+    if done is not None and not readable(request.user, target, done):
+        done = None
+    if latest is not None and not readable(request.user, target, latest):
+        latest = done
     if latest is None and not can_render:
         return None
-    return {
-        "latest": latest,
-        "done": latest if latest and latest.is_done else jobs.filter(status="done").first(),
-        "can_render": can_render,
-    }
+    return {"latest": latest, "done": done, "can_render": can_render}
 
 
 def report_section(request: HttpRequest, meeting) -> dict | None:

@@ -232,3 +232,19 @@ def test_render_refusals_are_recorded(as_role, world):
         reverse("publications:municipality_report", args=[world.circle.slug, "GM0363"])
     )
     assert response.status_code == 404
+
+
+def test_civil_servants_read_only_a_version_of_what_the_report_holds_now(
+    as_role, world, done_report
+):
+    """A reflection its author stops sharing with the circle is not read from an older
+    version by the municipality's civil servants; those who make the report keep every one."""
+    download = reverse("publications:job_download", args=[world.circle.slug, done_report.pk])
+    same_site = {"Sec-Fetch-Site": "same-origin"}
+    Reflection.objects.filter(title="Het buurthuis in Breda-Noord").update(visibility="researchers")
+    response = as_role("participant").get(download, headers=same_site)
+    assert response.status_code == 403
+    page = as_role("participant").get(municipality_page(world))
+    assert page.status_code == 200 and download not in page.content.decode()
+    for person in ("coordinator", "researcher"):
+        assert as_role(person).get(download, headers=same_site).status_code == 200, person
