@@ -18,6 +18,7 @@ urlpatterns = [
     path("kringen/", include("publications.urls")),
     path("", include("sessions.personal_urls")),
     path("", include("municipalities.public_urls")),
+    path("", include("publications.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
 ]

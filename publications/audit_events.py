@@ -59,6 +59,8 @@ def register() -> None:
         ("publication.quote_picked", None, gettext_lazy("Quote picked for the anthology")),
         ("publication.quote_removed", None, gettext_lazy("Quote removed from the anthology")),
         ("publication.status_changed", status_changed, gettext_lazy("Publication status changed")),
+        ("publication.made_public", None, gettext_lazy("Final edition made public")),
+        ("publication.made_private", None, gettext_lazy("Final edition no longer public")),
     ):
         describe_event(code, describer, label=label, group=PUBLICATIONS)
     describe_event(

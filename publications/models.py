@@ -109,6 +109,9 @@ class Publication(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set by a researcher or organiser: the final edition (its web page and newest PDF) may be
+    # read without an account, e.g. linked from a municipality's website.
+    public_since = models.DateTimeField(_("public since"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -129,7 +132,11 @@ class Publication(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="final") | models.Q(frozen__isnull=False),
                 name="final_publication_is_frozen",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(public_since__isnull=True) | models.Q(status="final"),
+                name="only_the_final_publication_is_public",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +144,13 @@ class Publication(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("publications:detail", args=[self.circle.slug, self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.public_since is not None
+
+    def get_public_url(self) -> str:
+        return reverse("publication_public", args=[self.circle.slug, self.pk])
 
     @property
     def is_final(self) -> bool:

@@ -33,6 +33,14 @@ def is_the_final_edition(publication: Publication, job) -> bool:
     return job.checksum == publication._final_checksum
 
 
+def the_pdf(publication: Publication):
+    """ "The" publication: the newest finished render of the final edition, or None."""
+    from publications.models import RenderJob
+
+    jobs = RenderJob.objects.of(KIND, publication).filter(status=RenderJob.Status.DONE)
+    return next((job for job in jobs[:50] if is_the_final_edition(publication, job)), None)
+
+
 def readable(user, publication: Publication, job) -> bool:
     """Editors read every render; the other members only those of the final edition."""
     return user.has_perm("publications.change_publication", publication) or is_the_final_edition(

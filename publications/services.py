@@ -234,6 +234,29 @@ def set_status(publication: Publication, by: User, status: str) -> Publication:
     return locked
 
 
+class NotFinal(Exception):
+    """Only the final edition can be made public."""
+
+
+def set_public(publication: Publication, by: User, public: bool) -> Publication:
+    """Make the final edition readable without an account (its web page and its newest PDF),
+    or take that back. Only a final edition can be public."""
+    with transaction.atomic():
+        locked = Publication.objects.select_for_update().get(pk=publication.pk)
+        if public and not locked.is_final:
+            raise NotFinal(_("Only the final edition can be made public."))
+        if public == locked.is_public:
+            return locked
+        locked.public_since = timezone.now() if public else None
+        locked.save(update_fields=["public_since", "updated_at"])
+        audit.record(
+            "publication.made_public" if public else "publication.made_private",
+            actor=by,
+            target=locked,
+        )
+    return locked
+
+
 # --- Rendering ---
 
 # A job found running when its task arrives was being rendered by a worker that was lost
@@ -461,13 +484,16 @@ def run_render(job_id: int) -> None:
     )
 
 
-def record_download(request, job: RenderJob) -> None:
+def record_download(request, job: RenderJob, public: bool = False) -> None:
+    """One audit row per download. A download of the public edition is counted without who or
+    from where (a reader without an account is nobody the circle needs to know)."""
     audit.record(
         "render.downloaded",
-        actor=request.user,
+        actor=None if public else request.user,
         target=job,
         circle=job.circle,
-        request=request,
+        request=None if public else request,
         kind=job.kind,
         checksum=job.checksum[:12],
+        **({"public": True} if public else {}),
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path(ONE + "bewerken/", views.publication_edit, name="edit"),
     path(ONE + "status/", views.status, name="status"),
     path(ONE + "lezen/", views.read, name="read"),
+    path(ONE + "openbaar/", views.public_toggle, name="public_toggle"),
     path(ONE + "hoofdstukken/nieuw/", views.chapter_add, name="chapter_add"),
     path(CHAPTER, views.chapter_edit, name="chapter_edit"),
     path(CHAPTER + "verplaatsen/", views.chapter_move, name="chapter_move"),
@@ -38,4 +39,12 @@ urlpatterns = [
     path("<slug:slug>/documenten/<int:pk>/", job_views.job_detail, name="job"),
     path("<slug:slug>/documenten/<int:pk>/download/", job_views.job_download, name="job_download"),
     path("<slug:slug>/documenten/<int:pk>/opnieuw/", job_views.job_retry, name="job_retry"),
+]
+
+# The public edition, outside `kringen/`: no account needed (publications/public_urls.py).
+PUBLIC = "openbaar/<slug:slug>/<int:pk>/"
+public_urlpatterns = [
+    path(PUBLIC, views.public_read, name="publication_public"),
+    path(PUBLIC + "pdf/", views.public_pdf, name="publication_public_pdf"),
+    path(PUBLIC + "afbeeldingen/<int:image>/", views.public_image, name="publication_public_image"),
 ]

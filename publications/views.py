@@ -489,3 +489,98 @@ def read(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "draft": not publication.is_final,
         },
     )
+
+
+# --- The public edition: the final publication, readable without an account once made public ---
+
+
+@login_required
+@GET_POST
+def public_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET asks (saying what becomes readable by anyone, and where); POST makes the final
+    edition public, or takes that back."""
+    circle = circle_from_url(request, slug)
+    publication = _publication(request, circle, pk)
+    require(request, "publications.change_publication", publication, circle)
+    if request.method == "POST":
+        public = request.POST.get("public") == "1"
+        try:
+            services.set_public(publication, request.user, public)
+        except services.NotFinal as error:
+            messages.error(request, str(error))
+            return redirect(publication)
+        messages.success(
+            request,
+            _("The final edition is public: anyone with the address can read it.")
+            if public
+            else _("The final edition is no longer public."),
+        )
+        return redirect(publication)
+    return render(
+        request,
+        "publications/publication_public.html",
+        {
+            "circle": circle,
+            "publication": publication,
+            "public_url": request.build_absolute_uri(publication.get_public_url()),
+            "the_pdf": publication_document.the_pdf(publication),
+        },
+    )
+
+
+def _public(slug: str, pk: int) -> Publication:
+    """A final publication its editors made public (404 for everything else: nothing says
+    whether a circle or a draft exists)."""
+    return get_object_or_404(
+        Publication.objects.select_related("circle").filter(
+            status=Publication.Status.FINAL, public_since__isnull=False
+        ),
+        circle__slug=slug,
+        pk=pk,
+    )
+
+
+@require_GET
+def public_read(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    publication = _public(slug, pk)
+    content = document.for_render(publication)
+
+    def url(image_id: int) -> str:
+        return reverse("publication_public_image", args=[slug, publication.pk, image_id])
+
+    return render(
+        request,
+        "publications/public.html",
+        {
+            "publication": publication,
+            "content": content.data,
+            "chapters": document.presented(content.data, url),
+            "the_pdf": publication_document.the_pdf(publication),
+        },
+    )
+
+
+@require_GET
+def public_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The newest render of the final edition, as an attachment (counted in the audit log,
+    without who or from where)."""
+    publication = _public(slug, pk)
+    job = publication_document.the_pdf(publication)
+    if job is None:
+        raise Http404
+    services.record_download(request, job, public=True)
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=publication_document.filename(publication, job),
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+def public_image(request: HttpRequest, slug: str, pk: int, image: int) -> FileResponse:
+    publication = _public(slug, pk)
+    found = get_object_or_404(Image, publication=publication, pk=image)
+    response = FileResponse(found.file.open("rb"))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -240,6 +240,26 @@ def final_image(world):
     return {**final(world), "image": publication.images.get().pk}
 
 
+def public(world):
+    """The final edition, made public, with a render of it (inside the case's savepoint)."""
+    from publications import publication_document, services
+
+    publication = _publication(world, final=True)
+    if not publication.is_public:
+        publication = services.set_public(publication, world.users["organiser"], True)
+        job, created = services.start_render(
+            publication_document.KIND, publication, world.users["organiser"]
+        )
+        if created:
+            services.run_render(job.pk)
+        world.__dict__["_final_publication"] = publication
+    return {"slug": world.circle.slug, "pk": publication.pk}
+
+
+def public_image(world):
+    return {**public(world), "image": _publication(world, final=True).images.get().pk}
+
+
 def draft_page(world):
     return reverse("publications:detail", kwargs=draft(world))
 
@@ -480,6 +500,12 @@ EXPECTED: dict[str, Case] = {
         editors_only("done"), draft, method="post", redirect="publications:job"
     ),
     "publications:image": Case(MEMBERS_ONLY, final_image),
+    # GET asks what making it public means, POST does (or takes it back)
+    "publications:public_toggle": Case(only("researcher", "organiser"), final),
+    # The public edition: anyone, no account
+    "publication_public": Case(everyone("ok"), public),
+    "publication_public_pdf": Case(everyone("ok"), public),
+    "publication_public_image": Case(everyone("ok"), public_image),
     "publications:image_add": Case(editors_only("bad"), draft, method="post"),
     "publications:chapter_add": Case(
         editors_only("done"), draft, method="post", data={"kind": "meetings", "title": "Uitkomsten"}
