@@ -19,15 +19,20 @@ def circle_from_url(request: HttpRequest, slug: str) -> Circle:
 def require(request: HttpRequest, permission: str, obj, circle: Circle) -> None:
     """Let the request through, or refuse with 403 and keep a record of the attempt."""
     if not request.user.has_perm(permission, obj):
-        audit.record(
-            "permission.denied",
-            actor=request.user,
-            circle=circle,
-            request=request,
-            permission=permission,
-            path=request.path,
-        )
-        raise PermissionDenied
+        deny(request, permission, circle)
+
+
+def deny(request: HttpRequest, permission: str, circle: Circle) -> None:
+    """Refuse with 403 and keep a record of the attempt (a rule decided outside `has_perm`)."""
+    audit.record(
+        "permission.denied",
+        actor=request.user,
+        circle=circle,
+        request=request,
+        permission=permission,
+        path=request.path,
+    )
+    raise PermissionDenied
 
 
 def same_site_only(view):

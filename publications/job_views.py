@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from leerkring.middleware import add_private_no_store
 from leerkring.models import Circle
-from leerkring.permissions import circle_from_url, require, same_site_only
+from leerkring.permissions import circle_from_url, deny, require, same_site_only
 from municipalities.models import Participation
 from publications import documents, meeting_report, municipality_report, services
 from publications.models import RenderJob
@@ -27,7 +27,7 @@ def _job(request: HttpRequest, slug: str, pk: int):
     target = get_object_or_404(kind.model._default_manager, pk=job.target_id)
     require(request, kind.read_permission, target, circle)
     if not kind.readable(request.user, target, job):
-        require(request, kind.render_permission, target, circle)
+        deny(request, kind.read_permission, circle)
     return circle, job, kind, target
 
 

@@ -3,10 +3,11 @@
 Its participation (status and period, its people, who of them came to each meeting held), the
 reflections its people shared with the whole circle (their text: whoever may read the report
 may read these on the platform too), and its charts: the circle's analysis figures counted over
-the municipality's reflections, with counts below `SMALL` withheld as in the publication.
+those same reflections, with counts below `SMALL` withheld as in the publication.
 
 Planners (researchers, organisers) and the municipality's own coordinator render it; planners
-and the municipality's own members read and download it (publications/rules.py)."""
+and the municipality's own members read and download it (publications/rules.py); only
+researchers read versions older than what it holds now."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from leerkring.access import is_researcher
 from municipalities.models import Membership, Participation, Role
 from publications import documents
 from publications.document import SMALL, _figure, _labels, _period, _shown_figure, _table
@@ -44,7 +46,7 @@ def _members(participation: Participation) -> list[dict]:
         circle_id=participation.circle_id, municipality_id=participation.municipality_id
     ).select_related("user")
     return [
-        {"name": m.user.name or m.user.email, "role": m.role}
+        {"name": m.user.name or _("(no name)"), "role": m.role}
         for m in sorted(members, key=lambda m: (m.role != Role.COORDINATOR, m.user.name.casefold()))
     ]
 
@@ -136,10 +138,9 @@ def content(participation: Participation) -> dict:
     """Everything the report shows, as data: its checksum decides whether a render is new."""
     circle = participation.circle
     municipality = participation.municipality
-    selection = analysed(
-        Reflection.objects.filter(circle_id=circle.pk, municipality_id=municipality.pk)
-    )
-    counted = tables(selection, _labels(circle))
+    # Counted over what the whole circle may read, like the reflections printed: counts that
+    # took in reflections shared more narrowly could be taken apart by subtracting those.
+    counted = tables(analysed(shared(participation)), _labels(circle))
     return {
         "circle": circle.name,
         "municipality": [municipality.name, municipality.cbs_code, municipality.province],
@@ -147,7 +148,6 @@ def content(participation: Participation) -> dict:
         "period": _period(participation),
         "members": _members(participation),
         "meetings": _attendance(participation),
-        "counted": Reflection.objects.filter(pk__in=selection).count(),
         "reflections": _reflections(participation),
         "figures": [
             {"slug": slug, "table": _table(counted[slug])}
@@ -213,12 +213,10 @@ def is_current(participation: Participation, job) -> bool:
 
 
 def readable(user, participation: Participation, job) -> bool:
-    """Those who make the report read every version; the municipality's civil servants only
-    one of what it holds now, so a reflection its author has since stopped sharing with the
-    circle is not read from an older version."""
-    return user.has_perm("publications.render_municipality_report", participation) or is_current(
-        participation, job
-    )
+    """Researchers read every version; everyone else only one of what the report holds now,
+    so a reflection its author has since stopped sharing with the circle is not read from an
+    older version."""
+    return is_researcher(user, participation) or is_current(participation, job)
 
 
 def register() -> None:

@@ -25,6 +25,7 @@ from leerkring import audit
 from leerkring.access import circle_id_of
 from leerkring.models import Circle
 from publications import documents, rendering
+from publications.document import consent_changes as content_consent_changes
 from publications.document import content
 from publications.models import (
     ERROR_LENGTH,
@@ -245,6 +246,13 @@ def set_public(publication: Publication, by: User, public: bool) -> Publication:
         locked = Publication.objects.select_for_update().get(pk=publication.pk)
         if public and not locked.is_final:
             raise NotFinal(_("Only the final edition can be made public."))
+        if public and content_consent_changes(locked):
+            raise NotFinal(
+                _(
+                    "Authors have withdrawn consent since the edition was marked final: it "
+                    "cannot be made public with their quotes in it."
+                )
+            )
         if public == locked.is_public:
             return locked
         locked.public_since = timezone.now() if public else None

@@ -330,8 +330,13 @@ def _anthology_page(
     for quote in quotes:
         quote.readable = quote.reflection_id in readable
         quote.printed = printed.get(quote.pk) if quote.readable else None
-        quote.form = bound if bound is not None and bound.instance.pk == quote.pk else None
-        if quote.form is None:
+        if not quote.readable:
+            quote.form = (
+                None  # its attribution and withheld words are about a text they may not read
+            )
+        elif bound is not None and bound.instance.pk == quote.pk:
+            quote.form = bound
+        else:
             quote.form = QuoteForm(instance=quote)
     offered = list(
         services.offered(publication, request.user)
@@ -386,6 +391,12 @@ def quote_change(
             services.remove_quote(picked, request.user)
             messages.success(request, _("The quote has been removed from the chapter."))
         else:
+            if (
+                not Reflection.objects.visible_to(request.user)
+                .filter(pk=picked.reflection_id)
+                .exists()
+            ):
+                raise PermissionDenied  # only removing is open to an editor who may not read it
             form = QuoteForm(request.POST, instance=picked)
             if not form.is_valid():
                 return _anthology_page(request, circle, publication, found, bound=form)
@@ -524,6 +535,7 @@ def public_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "publication": publication,
             "public_url": request.build_absolute_uri(publication.get_public_url()),
             "the_pdf": publication_document.the_pdf(publication),
+            "consent_changes": document.consent_changes(publication),
         },
     )
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from leerkring.models import AuditEvent
 from publications import publication_document, services
 from publications.models import Publication
+from reflections.models import Reflection
 from tests.factories import ReflectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,16 @@ def test_only_editors_make_it_public_and_other_circles_are_not_found(client, wor
     wrong_circle = reverse("publication_public", args=[world.other_circle.slug, final.pk])
     assert client.get(wrong_circle).status_code == 404
     assert client.get(page).status_code == 200
+
+
+def test_not_public_while_authors_have_withdrawn_consent_since_it_was_final(client, world, final):
+    services.set_status(final, world.users["organiser"], Publication.Status.FINAL)
+    Reflection.objects.update(consent="none")
+    _page, _pdf, toggle = urls(final)
+    client.force_login(world.users["organiser"])
+    asked = client.get(toggle).content.decode()
+    assert "Openbaar maken" not in asked and "toestemming" in asked
+    response = client.post(toggle, {"public": "1"}, follow=True)
+    assert "kan ze niet openbaar worden gemaakt" in response.content.decode()
+    final.refresh_from_db()
+    assert not final.is_public

@@ -408,3 +408,27 @@ def test_withheld_words_take_the_longest_first_and_what_grows_from_them():
     )
     assert text == "[…] aanpak in […]; de […] en de wijk."
     assert document.withheld_words(" a , ,b;\n c ") == ["a", "b", "c"]
+
+
+def test_an_editor_who_may_not_read_a_quote_may_only_remove_it(client, world, publication):
+    """Its attribution and withheld words are about a text they may not read: no form."""
+    researcher, organiser = world.users["researcher"], world.users["organiser"]
+    anthology = services.add_chapter(publication, organiser, kind="anthology", title="Stemmen")
+    hidden = reflection(world, "anonymous", visibility="researchers")
+    quote = services.pick_quote(anthology, researcher, reflection=hidden)
+    services.change_attribution(quote, researcher, "een ambtenaar", "Schilderswijk")
+    client.force_login(organiser)
+    url = reverse("publications:anthology", args=[world.circle.slug, publication.pk, anthology.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Schilderswijk" not in text and f"quote-{quote.pk}-withheld" not in text
+    change = reverse(
+        "publications:quote_change",
+        args=[world.circle.slug, publication.pk, anthology.pk, quote.pk],
+    )
+    assert client.post(change, {"attribution": "", "withheld": ""}).status_code == 403
+    quote.refresh_from_db()
+    assert quote.withheld == "Schilderswijk"
+    assert client.post(change, {"remove": "1"}).status_code == 302
+    assert not anthology.quotes.exists()
